@@ -1,0 +1,210 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from agencies.models import Organisation
+from roundtables.models import Forum, RoundTable, Session
+
+
+class FollowUpActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=FollowUpAction.CLOSED_STATUSES)
+
+    def overdue(self, today=None):
+        """Due date passed and not yet completed or cancelled: computed, never stored."""
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__lt=today)
+
+    def due_within(self, days, today=None):
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days))
+
+    def stale(self, days, now=None):
+        """Open actions nobody has reported on for `days` days."""
+        now = now or timezone.now()
+        return self.open().filter(last_reported_at__lt=now - datetime.timedelta(days))
+
+    def for_organisations(self, organisations):
+        """Actions these organisations lead or partner in."""
+        return self.filter(Q(lead__in=organisations) | Q(partners__in=organisations)).distinct()
+
+    def for_list(self):
+        return self.select_related(
+            "lead", "forum", "round_table", "session"
+        ).prefetch_related("partners")
+
+
+class FollowUpAction(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        ON_HOLD = "on_hold", "On hold"
+        CANCELLED = "cancelled", "Cancelled"
+
+    CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED)
+
+    # Stable natural key, so load_gfmd can run again without duplicating anything.
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+
+    forum = models.ForeignKey(Forum, on_delete=models.PROTECT, related_name="actions")
+    round_table = models.ForeignKey(
+        RoundTable, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+
+    # Empty when the record does not say who leads.
+    lead = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_actions",
+    )
+    partners = models.ManyToManyField(Organisation, blank=True, related_name="partnered_actions")
+
+    # Changed only through actions.services.action_change_status().
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent, 0 to 100.")
+    due_date = models.DateField(null=True, blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+
+    source_reference = models.CharField(
+        max_length=300, blank=True, help_text="The seed document and passage this action comes from."
+    )
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Last time the status or progress changed, and last time anyone reported at all
+    # (a "no change" confirmation counts as a report, not as a change).
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    last_reported_at = models.DateTimeField(default=timezone.now)
+    # Bumped on every write through a service, so a stale form cannot overwrite news.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = FollowUpActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["forum__number", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="action_progress_0_100",
+            ),
+            models.CheckConstraint(
+                # FollowUpAction.Status.values; the nested class is not in scope here.
+                condition=Q(
+                    status__in=[
+                        "proposed", "planned", "in_progress", "completed", "on_hold", "cancelled"
+                    ]
+                ),
+                name="action_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(session__isnull=True) | Q(round_table__isnull=False),
+                name="action_session_needs_round_table",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(completed_on__gte=F("started_on")),
+                name="action_completed_after_started",
+            ),
+        ]
+        indexes = [
+            # The list filtered by status, ordered by due date; the overdue and due-soon panels.
+            models.Index(fields=["status", "due_date"], name="action_status_due_idx"),
+            # Overdue and due-soon ranges regardless of status.
+            models.Index(fields=["due_date"], name="action_due_idx"),
+            # The "no update for N days" filter and the stale panel.
+            models.Index(fields=["last_reported_at"], name="action_last_reported_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_closed(self):
+        return self.status in self.CLOSED_STATUSES
+
+    def is_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return bool(self.due_date) and not self.is_closed and self.due_date < today
+
+    def clean(self):
+        """Where an action came from must hang together: session in round table in forum."""
+        errors = {}
+        if self.session_id and self.round_table_id:
+            if self.session.round_table_id != self.round_table_id:
+                errors["session"] = (
+                    f"Session {self.session.code} belongs to round table "
+                    f"{self.session.round_table.number}, not to round table "
+                    f"{self.round_table.number}."
+                )
+        elif self.session_id and not self.round_table_id:
+            errors["round_table"] = "Choose the round table the session belongs to."
+        if self.round_table_id and self.forum_id and self.round_table.forum_id != self.forum_id:
+            errors["round_table"] = (
+                f"Round table {self.round_table.number} of {self.round_table.forum} "
+                f"is not part of {self.forum}."
+            )
+        if self.started_on and self.completed_on and self.completed_on < self.started_on:
+            errors["completed_on"] = "An action cannot be completed before it started."
+        if errors:
+            raise ValidationError(errors)
+
+
+class StatusChange(models.Model):
+    """One entry in an action's history: append-only, written by the status service."""
+
+    action = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="history")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    # Empty on the entry that records the action's creation.
+    old_status = models.CharField(max_length=20, choices=FollowUpAction.Status.choices, blank=True)
+    new_status = models.CharField(max_length=20, choices=FollowUpAction.Status.choices)
+    old_progress = models.PositiveSmallIntegerField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        get_latest_by = "changed_at"
+        indexes = [
+            # An action's timeline, newest first; and the "latest changes" panel.
+            models.Index(fields=["action", "-changed_at"], name="statuschange_action_idx"),
+            models.Index(fields=["-changed_at"], name="statuschange_recent_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="statuschange_progress_0_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action_id}: {self.old_status or '–'} → {self.new_status}"
+
+    @property
+    def is_confirmation(self):
+        """A report that changed nothing: same status, same progress, with a note."""
+        return self.old_status == self.new_status and self.old_progress == self.progress

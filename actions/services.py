@@ -1,0 +1,173 @@
+"""Every write to a follow-up action goes through here.
+
+The status rules live in `action_change_status` and nowhere else: views, the
+admin, commands and tasks all call it, so every change leaves a history entry.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import FollowUpAction, StatusChange
+
+Status = FollowUpAction.Status
+
+# Fields the secretariat edits on the action form; status and progress are not among them.
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "forum",
+    "round_table",
+    "session",
+    "lead",
+    "due_date",
+    "started_on",
+    "completed_on",
+    "source_reference",
+)
+
+
+class ActionChangedSinceRead(Exception):
+    """Someone saved the action after the form was read: nothing was written."""
+
+    def __init__(self, action, last_change):
+        self.action = action
+        self.last_change = last_change
+        who = "someone"
+        if last_change is not None and last_change.changed_by is not None:
+            who = last_change.changed_by.get_full_name() or last_change.changed_by.username
+        self.changed_by_name = who
+        super().__init__(f"{action} was changed by {who} since you opened it.")
+
+
+def _lock_current(action, expected_version):
+    """Re-read the action under a row lock and refuse if it moved on since `expected_version`."""
+    locked = FollowUpAction.objects.select_for_update().get(pk=action.pk)
+    if expected_version is not None and locked.version != expected_version:
+        last_change = locked.history.select_related("changed_by").first()
+        raise ActionChangedSinceRead(locked, last_change)
+    return locked
+
+
+def _clean_progress(progress):
+    try:
+        progress = int(progress)
+    except (TypeError, ValueError):
+        raise ValidationError({"progress": "Progress is a whole number from 0 to 100."}) from None
+    if not 0 <= progress <= 100:
+        raise ValidationError({"progress": "Progress is a whole number from 0 to 100."})
+    return progress
+
+
+def action_change_status(
+    *,
+    action,
+    changed_by,
+    status,
+    progress=None,
+    note="",
+    expected_version=None,
+):
+    """Record a status report on an action: the one way its status ever changes.
+
+    Reporting the same status and progress is a confirmation and needs a note.
+    Returns the history entry it wrote; raises ValidationError for a bad report
+    and ActionChangedSinceRead when `expected_version` is no longer current.
+    """
+    if status not in Status.values:
+        raise ValidationError({"status": f"“{status}” is not a status an action can have."})
+    note = (note or "").strip()
+
+    with transaction.atomic():
+        current = _lock_current(action, expected_version)
+        new_progress = current.progress if progress in (None, "") else _clean_progress(progress)
+        if status == Status.COMPLETED:
+            # Completed means done: the bar says so even if the form forgot to.
+            new_progress = 100
+
+        is_change = status != current.status or new_progress != current.progress
+        if not is_change and not note:
+            raise ValidationError(
+                {"note": "Nothing changed. To confirm the action is still on track, add a note."}
+            )
+
+        now = timezone.now()
+        today = timezone.localdate(now)
+        old_status, old_progress = current.status, current.progress
+        current.status = status
+        current.progress = new_progress
+        if status == Status.IN_PROGRESS and current.started_on is None:
+            current.started_on = today
+        if status == Status.COMPLETED and current.completed_on is None:
+            current.completed_on = max(today, current.started_on or today)
+        if status != Status.COMPLETED:
+            current.completed_on = None
+        if is_change:
+            current.status_changed_at = now
+        current.last_reported_at = now
+        current.version += 1
+        current.save(
+            update_fields=[
+                "status",
+                "progress",
+                "started_on",
+                "completed_on",
+                "status_changed_at",
+                "last_reported_at",
+                "version",
+                "updated_at",
+            ]
+        )
+        change = StatusChange.objects.create(
+            action=current,
+            changed_by=changed_by,
+            changed_at=now,
+            old_status=old_status,
+            new_status=status,
+            old_progress=old_progress,
+            progress=new_progress,
+            note=note,
+        )
+
+    # Let the caller's object show what was saved.
+    for field in ("status", "progress", "started_on", "completed_on", "status_changed_at",
+                  "last_reported_at", "version", "updated_at"):
+        setattr(action, field, getattr(current, field))
+    return change
+
+
+def action_create(*, created_by, partners=(), note="", **fields):
+    """Create an action with its first history entry (the status it starts in)."""
+    action = FollowUpAction(**fields)
+    action.full_clean()
+    with transaction.atomic():
+        action.save()
+        action.partners.set(partners)
+        StatusChange.objects.create(
+            action=action,
+            changed_by=created_by,
+            changed_at=action.created_at,
+            old_status="",
+            new_status=action.status,
+            old_progress=None,
+            progress=action.progress,
+            note=note or "Action recorded.",
+        )
+    return action
+
+
+def action_update(*, action, updated_by, expected_version, partners=None, **fields):
+    """Edit what an action is (title, dates, lead, ...), never its status."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"action_update cannot change {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        current = _lock_current(action, expected_version)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.full_clean()
+        current.version += 1
+        current.save()
+        if partners is not None:
+            current.partners.set(partners)
+    return current

@@ -1,0 +1,84 @@
+from django.conf import settings
+from django.db import models
+
+SECRETARIAT_GROUP = "Secretariat"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def gmg_members(self):
+        return self.filter(is_gmg_member=True)
+
+    def governments(self):
+        return self.filter(kind=Organisation.Kind.GOVERNMENT)
+
+    def for_user(self, user):
+        """The organisations a user serves as focal point for."""
+        return self.filter(focal_points__user=user)
+
+
+class Organisation(models.Model):
+    """Anyone who can lead or partner in an action or take a role in a session."""
+
+    class Kind(models.TextChoices):
+        UN_AGENCY = "un_agency", "UN agency"
+        INTERNATIONAL = "international", "Other international organisation"
+        GOVERNMENT = "government", "Government"
+        CIVIL_SOCIETY = "civil_society", "Civil society"
+        OTHER = "other", "Other"
+
+    # The natural key: agencies by their usual acronym, governments by country name.
+    acronym = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    is_gmg_member = models.BooleanField("Global Migration Group member", default=False)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["acronym"]
+
+    def __str__(self):
+        return self.acronym
+
+    def natural_key(self):
+        return (self.acronym,)
+
+    @property
+    def display_name(self):
+        if self.acronym == self.name:
+            return self.name
+        return f"{self.name} ({self.acronym})"
+
+
+class FocalPoint(models.Model):
+    """A user who reports for an organisation; people may serve several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="focal_points"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="focal_points"
+    )
+
+    class Meta:
+        ordering = ["organisation__acronym", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="focalpoint_unique_user_organisation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} for {self.organisation}"
+
+
+def is_secretariat(user):
+    """Secretariat staff run the follow-up; superusers count as staff too."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    # Asked on most pages, so remember the answer for the rest of the request.
+    if not hasattr(user, "_is_secretariat"):
+        user._is_secretariat = user.groups.filter(name=SECRETARIAT_GROUP).exists()
+    return user._is_secretariat

@@ -1,0 +1,11 @@
+"""Test-only overrides, and nothing else: speed and captured side effects."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SITE_URL = "https://portal.example.org"

@@ -1,0 +1,36 @@
+"""Personas shared by every test: who can do what in the portal."""
+
+import pytest
+
+from tests.factories import FocalPointFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def ilo(db):
+    return OrganisationFactory(acronym="ILO", name="International Labour Organization")
+
+
+@pytest.fixture
+def iom(db):
+    return OrganisationFactory(acronym="IOM", name="International Organization for Migration")
+
+
+@pytest.fixture
+def secretariat_user(db):
+    return UserFactory(username="secretariat", secretariat=True)
+
+
+@pytest.fixture
+def ilo_focal_point(ilo):
+    return FocalPointFactory(user=UserFactory(username="ilo-focal"), organisation=ilo).user
+
+
+@pytest.fixture
+def iom_focal_point(iom):
+    return FocalPointFactory(user=UserFactory(username="iom-focal"), organisation=iom).user
+
+
+@pytest.fixture
+def observer(db):
+    """Signed in, serves no organisation: may read, may not change anything."""
+    return UserFactory(username="observer")
