@@ -21,7 +21,9 @@ class FollowUpActionQuerySet(models.QuerySet):
 
     def due_within(self, days, today=None):
         today = today or timezone.localdate()
-        return self.open().filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days))
+        return self.open().filter(
+            due_date__gte=today, due_date__lte=today + datetime.timedelta(days)
+        )
 
     def stale(self, days, now=None):
         """Open actions nobody has reported on for `days` days."""
@@ -33,9 +35,9 @@ class FollowUpActionQuerySet(models.QuerySet):
         return self.filter(Q(lead__in=organisations) | Q(partners__in=organisations)).distinct()
 
     def for_list(self):
-        return self.select_related(
-            "lead", "forum", "round_table", "session"
-        ).prefetch_related("partners")
+        return self.select_related("lead", "forum", "round_table", "session").prefetch_related(
+            "partners"
+        )
 
 
 class FollowUpAction(models.Model):
@@ -80,7 +82,9 @@ class FollowUpAction(models.Model):
     completed_on = models.DateField(null=True, blank=True)
 
     source_reference = models.CharField(
-        max_length=300, blank=True, help_text="The seed document and passage this action comes from."
+        max_length=300,
+        blank=True,
+        help_text="The seed document and passage this action comes from.",
     )
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -105,7 +109,12 @@ class FollowUpAction(models.Model):
                 # FollowUpAction.Status.values; the nested class is not in scope here.
                 condition=Q(
                     status__in=[
-                        "proposed", "planned", "in_progress", "completed", "on_hold", "cancelled"
+                        "proposed",
+                        "planned",
+                        "in_progress",
+                        "completed",
+                        "on_hold",
+                        "cancelled",
                     ]
                 ),
                 name="action_status_known",

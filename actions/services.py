@@ -130,8 +130,16 @@ def action_change_status(
         )
 
     # Let the caller's object show what was saved.
-    for field in ("status", "progress", "started_on", "completed_on", "status_changed_at",
-                  "last_reported_at", "version", "updated_at"):
+    for field in (
+        "status",
+        "progress",
+        "started_on",
+        "completed_on",
+        "status_changed_at",
+        "last_reported_at",
+        "version",
+        "updated_at",
+    ):
         setattr(action, field, getattr(current, field))
     return change
 
@@ -143,17 +151,22 @@ def action_create(*, created_by, partners=(), note="", **fields):
     with transaction.atomic():
         action.save()
         action.partners.set(partners)
-        StatusChange.objects.create(
-            action=action,
-            changed_by=created_by,
-            changed_at=action.created_at,
-            old_status="",
-            new_status=action.status,
-            old_progress=None,
-            progress=action.progress,
-            note=note or "Action recorded.",
-        )
+        action_record_created(action=action, created_by=created_by, note=note)
     return action
+
+
+def action_record_created(*, action, created_by, note=""):
+    """The history entry every action starts with; for creators that save the row themselves."""
+    return StatusChange.objects.create(
+        action=action,
+        changed_by=created_by,
+        changed_at=action.created_at,
+        old_status="",
+        new_status=action.status,
+        old_progress=None,
+        progress=action.progress,
+        note=note or "Action recorded.",
+    )
 
 
 def action_update(*, action, updated_by, expected_version, partners=None, **fields):

@@ -18,7 +18,9 @@ class Forum(models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     period_label = models.CharField(
-        max_length=60, blank=True, help_text="When the exact dates are unknown, e.g. “October 2008”."
+        max_length=60,
+        blank=True,
+        help_text="When the exact dates are unknown, e.g. “October 2008”.",
     )
     steering_group = models.ManyToManyField(
         Organisation, blank=True, related_name="steering_group_of"
@@ -108,8 +110,10 @@ class Session(models.Model):
             prefix = f"{self.round_table.number}."
             if not self.code.startswith(prefix):
                 raise ValidationError(
-                    {"code": f"A session of round table {self.round_table.number} "
-                     f"has a code starting with “{prefix}”."}
+                    {
+                        "code": f"A session of round table {self.round_table.number} "
+                        f"has a code starting with “{prefix}”."
+                    }
                 )
 
 

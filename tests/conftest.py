@@ -1,6 +1,9 @@
 """Personas shared by every test: who can do what in the portal."""
 
+import os
+
 import pytest
+from django.db import connection
 
 from tests.factories import FocalPointFactory, OrganisationFactory, UserFactory
 
@@ -34,3 +37,19 @@ def iom_focal_point(iom):
 def observer(db):
     """Signed in, serves no organisation: may read, may not change anything."""
     return UserFactory(username="observer")
+
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def missing_service(reason):
+    """On a laptop a missing service skips its tests; in CI (CI=true) it fails them."""
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _needs_postgres(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        missing_service("this test needs PostgreSQL: set DATABASE_URL")

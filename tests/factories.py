@@ -11,6 +11,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
@@ -95,6 +96,7 @@ class FollowUpActionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = FollowUpAction
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"action-{n}")
     title = factory.Sequence(lambda n: f"Follow-up action {n}")
