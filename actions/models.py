@@ -10,14 +10,20 @@ from agencies.models import Organisation
 from roundtables.models import Forum, RoundTable, Session
 
 
+def overdue_condition(today):
+    """Due date passed and not yet completed or cancelled: computed, never stored."""
+    return Q(due_date__lt=today) & ~Q(status__in=FollowUpAction.CLOSED_STATUSES)
+
+
 class FollowUpActionQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status__in=FollowUpAction.CLOSED_STATUSES)
 
     def overdue(self, today=None):
-        """Due date passed and not yet completed or cancelled: computed, never stored."""
-        today = today or timezone.localdate()
-        return self.open().filter(due_date__lt=today)
+        return self.filter(overdue_condition(today or timezone.localdate()))
+
+    def not_overdue(self, today=None):
+        return self.exclude(overdue_condition(today or timezone.localdate()))
 
     def due_within(self, days, today=None):
         today = today or timezone.localdate()
@@ -30,14 +36,34 @@ class FollowUpActionQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.open().filter(last_reported_at__lt=now - datetime.timedelta(days))
 
+    def search(self, text):
+        """Actions whose title or description contains the text."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(title__icontains=text) | Q(description__icontains=text))
+
     def for_organisations(self, organisations):
-        """Actions these organisations lead or partner in."""
-        return self.filter(Q(lead__in=organisations) | Q(partners__in=organisations)).distinct()
+        """Actions these organisations lead or partner in (no DISTINCT needed)."""
+        return self.filter(Q(lead__in=organisations) | Q(pk__in=partnered_by(organisations)))
 
     def for_list(self):
+        """What a row of the action table shows, in a fixed number of queries."""
         return self.select_related("lead", "forum", "round_table", "session").prefetch_related(
             "partners"
         )
+
+    def for_detail(self):
+        return self.select_related(
+            "lead", "forum__host_government", "round_table", "session__round_table"
+        ).prefetch_related("partners")
+
+
+def partnered_by(organisations):
+    """Ids of actions the organisations partner in, as a subquery."""
+    return FollowUpAction.partners.through.objects.filter(organisation__in=organisations).values(
+        "followupaction_id"
+    )
 
 
 class FollowUpAction(models.Model):

@@ -7,6 +7,7 @@ admin, commands and tasks all call it, so every change leaves a history entry.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .models import FollowUpAction, StatusChange
 
@@ -144,9 +145,23 @@ def action_change_status(
     return change
 
 
+def unique_slug_for(title):
+    """A readable natural key for an action made in the portal."""
+    base = slugify(title)[:80] or "action"
+    slug, n = base, 1
+    while FollowUpAction.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 def action_create(*, created_by, partners=(), note="", **fields):
     """Create an action with its first history entry (the status it starts in)."""
     action = FollowUpAction(**fields)
+    # One moment for all three, so a new action does not look "confirmed since created".
+    action.status_changed_at = action.last_reported_at = action.created_at
+    if not action.slug:
+        action.slug = unique_slug_for(action.title)
     action.full_clean()
     with transaction.atomic():
         action.save()

@@ -1,8 +1,10 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 urlpatterns = [
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="dashboard"),
+    path("", include("actions.urls")),
+    path("", include("roundtables.urls")),
+    path("agencies/", include("agencies.urls")),
 ]

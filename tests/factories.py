@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -102,6 +103,8 @@ class FollowUpActionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Follow-up action {n}")
     forum = factory.SubFactory(ForumFactory)
     lead = factory.SubFactory(OrganisationFactory)
+    last_reported_at = factory.LazyFunction(timezone.now)
+    status_changed_at = factory.SelfAttribute("last_reported_at")
 
     @factory.post_generation
     def partners(self, create, extracted, **kwargs):

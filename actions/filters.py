@@ -1,0 +1,164 @@
+"""The action list's filters: GET parameters, so a filtered list is a link to share."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import F
+from django.utils import timezone
+
+from agencies.models import Organisation
+from roundtables.models import Forum, RoundTable, Session
+
+from .models import FollowUpAction, partnered_by
+
+# ?sort= values, the column headers and the fields they order by; "-" sorts descending.
+SORT_FIELDS = {
+    "title": ("Title", "title"),
+    "lead": ("Lead", "lead__acronym"),
+    "status": ("Status", "status"),
+    "progress": ("Progress", "progress"),
+    "due": ("Due", "due_date"),
+    "updated": ("Last update", "last_reported_at"),
+}
+SORT_CHOICES = [
+    (f"{sign}{key}", f"{label} ({direction})")
+    for key, (label, _) in SORT_FIELDS.items()
+    for sign, direction in (("", "ascending"), ("-", "descending"))
+]
+# Soonest deadline first: what needs attention; actions without a date come last.
+DEFAULT_SORT = "due"
+
+
+def order_actions(queryset, sort):
+    key = sort.lstrip("-")
+    field = F(SORT_FIELDS[key][1])
+    descending = sort.startswith("-")
+    order = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+    return queryset.order_by(order, "pk")
+
+
+def organisation_choices():
+    return [
+        (acronym, acronym) for acronym in Organisation.objects.values_list("acronym", flat=True)
+    ]
+
+
+def forum_choices():
+    return [(forum.pk, forum.short_name) for forum in Forum.objects.only("pk", "short_name")]
+
+
+def round_table_choices():
+    return [
+        (rt.pk, f"{rt.forum.short_name} · RT {rt.number}: {rt.theme}")
+        for rt in RoundTable.objects.select_related("forum")
+    ]
+
+
+def session_choices():
+    return [
+        (session.pk, f"{session.round_table.forum.short_name} · {session.code} {session.title}")
+        for session in Session.objects.select_related("round_table__forum")
+    ]
+
+
+class FollowUpActionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Text", method="filter_text", help_text="Words in the title or description."
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=FollowUpAction.Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    forum = django_filters.ChoiceFilter(
+        choices=forum_choices, field_name="forum_id", empty_label="Any forum"
+    )
+    round_table = django_filters.ChoiceFilter(
+        label="Round table",
+        choices=round_table_choices,
+        field_name="round_table_id",
+        empty_label="Any round table",
+    )
+    session = django_filters.ChoiceFilter(
+        choices=session_choices, field_name="session_id", empty_label="Any session"
+    )
+    lead = django_filters.ChoiceFilter(
+        choices=organisation_choices,
+        field_name="lead__acronym",
+        label="Lead",
+        empty_label="Any lead",
+    )
+    partner = django_filters.ChoiceFilter(
+        choices=organisation_choices,
+        method="filter_partner",
+        label="Partner",
+        empty_label="Any partner",
+    )
+    agency = django_filters.ChoiceFilter(
+        choices=organisation_choices,
+        method="filter_agency",
+        label="Lead or partner",
+        empty_label="Any organisation",
+    )
+    due_after = django_filters.DateFilter(
+        field_name="due_date",
+        lookup_expr="gte",
+        label="Due on or after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    due_before = django_filters.DateFilter(
+        field_name="due_date",
+        lookup_expr="lte",
+        label="Due on or before",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label="Overdue",
+        widget=forms.Select(
+            choices=[("", "Any"), ("true", "Overdue only"), ("false", "Not overdue")]
+        ),
+    )
+    stale = django_filters.NumberFilter(
+        method="filter_stale",
+        label="No update for (days)",
+        min_value=1,
+        max_value=36500,
+        help_text="Open actions nobody has reported on for this many days.",
+    )
+
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=SORT_CHOICES,
+        method="filter_sort",
+        empty_label="Due date, soonest first",
+    )
+
+    class Meta:
+        model = FollowUpAction
+        fields = []  # every filter is declared above
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.is_bound or not self.form.cleaned_data.get("sort"):
+            queryset = order_actions(queryset, DEFAULT_SORT)
+        return queryset
+
+    def filter_sort(self, queryset, name, value):
+        return order_actions(queryset, value)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_partner(self, queryset, name, value):
+        return queryset.filter(pk__in=partnered_by(Organisation.objects.filter(acronym=value)))
+
+    def filter_agency(self, queryset, name, value):
+        return queryset.for_organisations(Organisation.objects.filter(acronym=value))
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset.not_overdue()
+
+    def filter_stale(self, queryset, name, value):
+        since = timezone.now() - datetime.timedelta(days=int(value))
+        return queryset.open().filter(last_reported_at__lt=since)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("actions/", views.action_list, name="action_list"),
+    path("actions/export.csv", views.action_export, name="action_export"),
+    path("actions/new/", views.action_create, name="action_create"),
+    path("actions/<int:pk>/", views.action_detail, name="action_detail"),
+    path("actions/<int:pk>/status/", views.action_status, name="action_status"),
+    path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+    path("my/", views.my_assignments, name="my_assignments"),
+]

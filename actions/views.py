@@ -1,0 +1,343 @@
+import csv
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, Q
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from agencies.models import Organisation
+from roundtables.models import Forum, RoundTable
+
+from . import permissions, services
+from .filters import DEFAULT_SORT, SORT_FIELDS, FollowUpActionFilter
+from .forms import EditActionForm, NewActionForm, StatusReportForm
+from .models import FollowUpAction, StatusChange
+from .services import ActionChangedSinceRead
+
+PAGE_SIZE = 25
+DASHBOARD_LIST_SIZE = 10
+DUE_SOON_DAYS = 30
+STALE_DAYS = 60
+
+
+def dashboard(request):
+    today = timezone.localdate()
+    actions = FollowUpAction.objects.all()
+    counts = dict(actions.values_list("status").annotate(n=Count("pk")).order_by())
+    status_counts = [
+        (value, label, counts.get(value, 0)) for value, label in FollowUpAction.Status.choices
+    ]
+    progress_filter = ~Q(actions__status=FollowUpAction.Status.CANCELLED)
+    context = {
+        "nav": "dashboard",
+        "today": today,
+        "status_counts": status_counts,
+        "total": sum(counts.values()),
+        "overdue": actions.overdue(today)
+        .for_list()
+        .order_by("due_date", "pk")[:DASHBOARD_LIST_SIZE],
+        "due_soon": actions.due_within(DUE_SOON_DAYS, today)
+        .for_list()
+        .order_by("due_date", "pk")[:DASHBOARD_LIST_SIZE],
+        "stale": actions.stale(STALE_DAYS)
+        .for_list()
+        .order_by("last_reported_at", "pk")[:DASHBOARD_LIST_SIZE],
+        "due_soon_days": DUE_SOON_DAYS,
+        "stale_days": STALE_DAYS,
+        "latest_changes": StatusChange.objects.select_related("action", "changed_by").order_by(
+            "-changed_at", "-id"
+        )[:DASHBOARD_LIST_SIZE],
+        "forum_progress": Forum.objects.annotate(
+            action_count=Count("actions", filter=progress_filter),
+            average_progress=Avg("actions__progress", filter=progress_filter),
+        ),
+        "round_table_progress": RoundTable.objects.select_related("forum").annotate(
+            action_count=Count("actions", filter=progress_filter),
+            average_progress=Avg("actions__progress", filter=progress_filter),
+        ),
+    }
+    return render(request, "actions/dashboard.html", context)
+
+
+def _sort_columns(request, current_sort):
+    """Column headers for the action table; each links to the list sorted by it."""
+    columns = []
+    for key, (label, _field) in SORT_FIELDS.items():
+        if current_sort == key:
+            aria_sort, next_sort = "ascending", f"-{key}"
+        elif current_sort == f"-{key}":
+            aria_sort, next_sort = "descending", key
+        else:
+            aria_sort, next_sort = None, key
+        params = request.GET.copy()
+        params["sort"] = next_sort
+        params.pop("page", None)
+        columns.append({"label": label, "url": f"?{params.urlencode()}", "aria_sort": aria_sort})
+        if key == "lead":
+            columns += [{"label": "Partners"}, {"label": "From"}]
+    return columns
+
+
+def _action_list_page(request, base_queryset, template, extra_context):
+    """The filtered, sorted, paginated list shared by /actions/ and /my/."""
+    filterset = FollowUpActionFilter(request.GET or None, queryset=base_queryset)
+    valid = not filterset.is_bound or filterset.is_valid()
+    if valid:
+        paginator = Paginator(filterset.qs.for_list(), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+    else:
+        paginator, page = None, None
+    current_sort = request.GET.get("sort") if valid and request.GET.get("sort") else DEFAULT_SORT
+    export_params = request.GET.copy()
+    export_params.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "actions": page.object_list if page else [],
+        "result_count": paginator.count if paginator else 0,
+        "sort_columns": _sort_columns(request, current_sort),
+        "today": timezone.localdate(),
+        "export_url": f"{reverse('action_export')}?{export_params.urlencode()}",
+        "is_filtered": bool(request.GET),
+        "can_create": permissions.can_manage_actions(request.user),
+        **extra_context,
+    }
+    return render(request, template, context, status=200 if valid else 400)
+
+
+def action_list(request):
+    return _action_list_page(
+        request, FollowUpAction.objects.all(), "actions/action_list.html", {"nav": "actions"}
+    )
+
+
+def my_assignments(request):
+    """A focal point's actions (lead or partner); secretariat staff see everything."""
+    user = request.user
+    organisations = list(Organisation.objects.for_user(user))
+    if permissions.can_manage_actions(user):
+        base = FollowUpAction.objects.all()
+    else:
+        base = FollowUpAction.objects.for_organisations(organisations)
+    context = {
+        "nav": "my",
+        "organisations": organisations,
+        "is_secretariat": permissions.can_manage_actions(user),
+    }
+    return _action_list_page(request, base, "actions/my_assignments.html", context)
+
+
+class _Echo:
+    """csv.writer writes to this and gets the line back, so rows stream one by one."""
+
+    def write(self, value):
+        return value
+
+
+CSV_HEADER = [
+    "id",
+    "title",
+    "status",
+    "progress",
+    "lead",
+    "partners",
+    "forum",
+    "round_table",
+    "session",
+    "due_date",
+    "overdue",
+    "started_on",
+    "completed_on",
+    "status_changed_at",
+    "last_reported_at",
+    "source_reference",
+    "url",
+]
+
+
+def spreadsheet_safe(value):
+    """Stop spreadsheets from running a cell as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def _csv_rows(actions, today, site_url):
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    for action in actions:
+        yield writer.writerow(
+            [
+                spreadsheet_safe(value)
+                for value in (
+                    action.pk,
+                    action.title,
+                    action.get_status_display(),
+                    action.progress,
+                    action.lead.acronym if action.lead else "",
+                    "; ".join(partner.acronym for partner in action.partners.all()),
+                    action.forum.short_name,
+                    action.round_table.number if action.round_table else "",
+                    action.session.code if action.session else "",
+                    action.due_date.isoformat() if action.due_date else "",
+                    "yes" if action.is_overdue(today) else "no",
+                    action.started_on.isoformat() if action.started_on else "",
+                    action.completed_on.isoformat() if action.completed_on else "",
+                    timezone.localtime(action.status_changed_at).isoformat(timespec="minutes"),
+                    timezone.localtime(action.last_reported_at).isoformat(timespec="minutes"),
+                    action.source_reference,
+                    site_url + reverse("action_detail", args=[action.pk]),
+                )
+            ]
+        )
+
+
+def action_export(request):
+    """The list's filters as CSV: every matching row, streamed rather than built in memory."""
+    filterset = FollowUpActionFilter(request.GET or None, queryset=FollowUpAction.objects.all())
+    if filterset.is_bound and not filterset.is_valid():
+        problems = "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()
+        )
+        return HttpResponse(
+            f"Cannot export: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
+        )
+    rows = filterset.qs.for_list().iterator(chunk_size=2000)
+    site_url = f"{request.scheme}://{request.get_host()}"
+    response = StreamingHttpResponse(
+        _csv_rows(rows, timezone.localdate(), site_url), content_type="text/csv; charset=utf-8"
+    )
+    stamp = datetime.date.today().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="gfmd-actions-{stamp}.csv"'
+    return response
+
+
+def _render_detail(request, action, status_form=None, status=200):
+    user = request.user
+    can_report = permissions.can_report_on(user, action)
+    if can_report and status_form is None:
+        status_form = StatusReportForm.for_action(action)
+    context = {
+        "action": action,
+        "history": action.history.select_related("changed_by"),
+        "today": timezone.localdate(),
+        "can_report": can_report,
+        "can_edit": permissions.can_manage_actions(user),
+        "status_form": status_form if can_report else None,
+        "nav": "actions",
+    }
+    return render(request, "actions/action_detail.html", context, status=status)
+
+
+def action_detail(request, pk):
+    return _render_detail(request, permissions.get_action_for_reading(pk))
+
+
+@require_POST
+def action_status(request, pk):
+    action = permissions.get_action_for_report(request.user, pk)
+    form = StatusReportForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, action, form, status=400)
+    try:
+        change = services.action_change_status(
+            action=action,
+            changed_by=request.user,
+            status=form.cleaned_data["status"],
+            progress=form.cleaned_data["progress"],
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ActionChangedSinceRead as conflict:
+        messages.warning(
+            request,
+            f"Not saved: {conflict.changed_by_name} changed this action since you opened it. "
+            "Here is its current state; report again if your update still applies.",
+        )
+        current = permissions.get_action_for_reading(pk)
+        return _render_detail(request, current, status=409)
+    except ValidationError as error:
+        for field, field_errors in error.message_dict.items():
+            for message in field_errors:
+                form.add_error(field if field in form.fields else None, message)
+        return _render_detail(request, action, form, status=400)
+    if change.is_confirmation:
+        messages.success(request, "Confirmed: the action is unchanged, and your note is recorded.")
+    else:
+        messages.success(
+            request,
+            f"Saved: the action is now {change.get_new_status_display().lower()}, "
+            f"{change.progress}% done.",
+        )
+    return redirect("action_detail", pk=action.pk)
+
+
+def action_create(request):
+    permissions.require_manager(request.user)
+    form = NewActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        partners = data.pop("partners")
+        try:
+            action = services.action_create(created_by=request.user, partners=partners, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Action “{action.title}” created.")
+            return redirect("action_detail", pk=action.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "actions/action_form.html", {"form": form, "nav": "actions"}, status=status
+    )
+
+
+def action_edit(request, pk):
+    action = permissions.get_action_for_edit(request.user, pk)
+    form = EditActionForm(
+        request.POST or None, instance=action, initial={"version": action.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        partners = data.pop("partners")
+        version = data.pop("version")
+        try:
+            services.action_update(
+                action=action,
+                updated_by=request.user,
+                expected_version=version,
+                partners=partners,
+                **data,
+            )
+        except ActionChangedSinceRead as conflict:
+            messages.warning(
+                request,
+                f"Not saved: {conflict.changed_by_name} changed this action since you opened "
+                "the form. The form now shows the current values; make your changes again.",
+            )
+            current = permissions.get_action_for_reading(pk)
+            form = EditActionForm(instance=current, initial={"version": current.version})
+            return render(
+                request,
+                "actions/action_form.html",
+                {"form": form, "action": current, "nav": "actions"},
+                status=409,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("action_detail", pk=action.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "actions/action_form.html",
+        {"form": form, "action": action, "nav": "actions"},
+        status=status,
+    )
