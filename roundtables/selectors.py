@@ -1,0 +1,163 @@
+"""Read-side helpers for the forum, session and matrix pages.
+
+Every function here runs a fixed number of queries, however many sessions,
+involvements or actions a forum has. Nothing here imports from `actions`: the
+follow-up actions are reached through the reverse relations (`forum.actions`).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch
+
+from .models import Forum, Involvement, RoundTable, Session
+
+
+def session_sort_key(session):
+    """Sort "1.2" before "1.10": codes compare part by part, numbers as numbers."""
+    parts = re.split(r"(\d+)", session.code)
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts]
+
+
+def forum_for_detail(pk):
+    """The forum with its host, steering group, round tables, sessions and coordinators."""
+    sessions = Session.objects.prefetch_related("coordinators")
+    round_tables = RoundTable.objects.order_by("number").prefetch_related(
+        Prefetch("sessions", queryset=sessions)
+    )
+    return (
+        Forum.objects.select_related("host_government")
+        .prefetch_related("steering_group", Prefetch("round_tables", queryset=round_tables))
+        .get(pk=pk)
+    )
+
+
+def progress_by_round_table(actions):
+    """Average progress and count of the non-cancelled actions, per round table id.
+
+    `actions` is an already fetched list, so this costs no query. Actions tied to no
+    round table are summed under the key None.
+    """
+    totals = {}
+    for action in actions:
+        if action.status == action.Status.CANCELLED:
+            continue
+        count, total = totals.get(action.round_table_id, (0, 0))
+        totals[action.round_table_id] = (count + 1, total + action.progress)
+    return {
+        key: {"count": count, "average": round(total / count)}
+        for key, (count, total) in totals.items()
+    }
+
+
+def forums_for_matrix():
+    """All forums, each annotated with whether any involvement is recorded for it."""
+    return list(
+        Forum.objects.order_by("number").annotate(
+            has_involvements=Exists(Involvement.objects.filter(forum=OuterRef("pk")))
+        )
+    )
+
+
+def default_matrix_forum(forums):
+    """The latest forum with involvements, else the first forum, else None."""
+    with_involvements = [forum for forum in forums if forum.has_involvements]
+    if with_involvements:
+        return with_involvements[-1]
+    return forums[0] if forums else None
+
+
+@dataclass
+class MatrixColumnGroup:
+    round_table: RoundTable
+    sessions: list = field(default_factory=list)
+
+
+@dataclass
+class MatrixCell:
+    session: Session | None  # None: the "Across the forum" column
+    involvements: list = field(default_factory=list)
+
+
+@dataclass
+class MatrixRow:
+    organisation: object
+    cells: list
+
+
+@dataclass
+class Matrix:
+    forum: Forum
+    groups: list
+    sessions: list
+    rows: list
+    involvement_count: int = 0
+
+    @property
+    def column_count(self):
+        """Organisation, "Across the forum", then one column per session."""
+        return 2 + len(self.sessions)
+
+    @property
+    def row_groups(self):
+        """The rows split into GMG members and the others, leaving out an empty group."""
+        members = [row for row in self.rows if row.organisation.is_gmg_member]
+        others = [row for row in self.rows if not row.organisation.is_gmg_member]
+        groups = [
+            ("Global Migration Group members", members),
+            ("Other organisations and governments", others),
+        ]
+        return [(label, rows) for label, rows in groups if rows]
+
+
+def build_matrix(forum):
+    """Annex 2 of the GMG note for one forum, from one session query and one involvement query.
+
+    Rows: the organisations with an involvement in the forum, GMG members first, then the
+    others, each by acronym. Columns: "Across the forum" (involvements with no session),
+    then the forum's sessions grouped by round table.
+    """
+    sessions = sorted(
+        Session.objects.in_forum(forum).select_related("round_table"),
+        key=lambda s: (s.round_table.number, session_sort_key(s)),
+    )
+    groups = []
+    for session in sessions:
+        if not groups or groups[-1].round_table.pk != session.round_table_id:
+            groups.append(MatrixColumnGroup(round_table=session.round_table))
+        groups[-1].sessions.append(session)
+
+    role_order = {role: index for index, role in enumerate(Involvement.Role.values)}
+    involvements = sorted(
+        Involvement.objects.filter(forum=forum).select_related("organisation"),
+        key=lambda i: (role_order.get(i.role, len(role_order)), i.pk),
+    )
+    column_of = {session.pk: index + 1 for index, session in enumerate(sessions)}
+    rows_by_org = {}
+    placed = 0
+    for involvement in involvements:
+        if involvement.session_id is None:
+            column = 0
+        elif involvement.session_id in column_of:
+            column = column_of[involvement.session_id]
+        else:
+            # A session of another forum: refused by Involvement.clean(), so only bad data.
+            continue
+        org = involvement.organisation
+        row = rows_by_org.get(org.pk)
+        if row is None:
+            row = MatrixRow(
+                organisation=org,
+                cells=[MatrixCell(session=None)] + [MatrixCell(session=s) for s in sessions],
+            )
+            rows_by_org[org.pk] = row
+        row.cells[column].involvements.append(involvement)
+        placed += 1
+
+    rows = sorted(
+        rows_by_org.values(),
+        key=lambda r: (not r.organisation.is_gmg_member, r.organisation.acronym.casefold()),
+    )
+    return Matrix(
+        forum=forum, groups=groups, sessions=sessions, rows=rows, involvement_count=placed
+    )

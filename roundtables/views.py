@@ -1,0 +1,92 @@
+"""The forum, session and involvement-matrix pages.
+
+Each page runs a fixed number of queries. Follow-up actions come through the
+reverse relations (`forum.actions`, `session.actions`): this app never imports
+from `actions`.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from . import selectors
+from .models import Forum, Session
+
+
+def forum_detail(request, pk):
+    try:
+        forum = selectors.forum_for_detail(pk)
+    except Forum.DoesNotExist:
+        raise Http404("No forum with this number.") from None
+    actions = list(forum.actions.for_list())
+    progress = selectors.progress_by_round_table(actions)
+    round_tables = []
+    for round_table in forum.round_tables.all():
+        round_tables.append(
+            {
+                "round_table": round_table,
+                "sessions": sorted(round_table.sessions.all(), key=selectors.session_sort_key),
+                "progress": progress.get(round_table.pk),
+            }
+        )
+    return render(
+        request,
+        "roundtables/forum_detail.html",
+        {
+            "forum": forum,
+            "steering_group": list(forum.steering_group.all()),
+            "round_tables": round_tables,
+            "forum_wide_progress": progress.get(None),
+            "actions": actions,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def session_detail(request, pk):
+    session = get_object_or_404(
+        Session.objects.select_related("round_table__forum").prefetch_related("coordinators"),
+        pk=pk,
+    )
+    involvements = list(
+        session.involvements.select_related("organisation").order_by(
+            "organisation__acronym", "role"
+        )
+    )
+    return render(
+        request,
+        "roundtables/session_detail.html",
+        {
+            "session": session,
+            "forum": session.round_table.forum,
+            "coordinators": list(session.coordinators.all()),
+            "involvements": involvements,
+            "actions": list(session.actions.for_list()),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def involvement_matrix(request):
+    forums = selectors.forums_for_matrix()
+    context = {"nav": "matrix", "forums": forums, "forum": None, "matrix": None, "error": ""}
+    status = 200
+    raw = request.GET.get("forum", "").strip()
+    if raw:
+        try:
+            wanted = int(raw)
+        except ValueError:
+            wanted = None
+        forum = next((f for f in forums if f.pk == wanted), None)
+        if forum is None:
+            shown = raw if len(raw) <= 40 else raw[:40] + "…"
+            context["error"] = (
+                f"There is no forum “{shown}”. Choose a forum from the list and press Show."
+            )
+            status = 400
+    else:
+        forum = selectors.default_matrix_forum(forums)
+    if forum is not None:
+        context["forum"] = forum
+        context["matrix"] = selectors.build_matrix(forum)
+    return render(request, "roundtables/involvement_matrix.html", context, status=status)
