@@ -1,0 +1,457 @@
+"""Load the GFMD record (fixtures/gfmd_record.json) into the portal.
+
+Organisations, forums, round tables, sessions, involvements and follow-up actions
+are matched on their natural keys (acronym, forum number, round table number,
+session code, action slug), so running the command again creates nothing new and
+only writes what the file changed.
+
+Actions are the exception to "the file wins": a new action is created through
+actions.services.action_create, which writes its first history entry; an existing
+one gets its descriptive fields from the file, but never its status, progress,
+started_on or completed_on, which staff own in the portal and change only through
+action_change_status.
+
+Everything happens in one transaction: a bad entry stops the load with a
+CommandError naming it, and nothing is written.
+"""
+
+import datetime
+import json
+import zoneinfo
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import models, transaction
+from django.utils.text import slugify
+
+from actions.models import FollowUpAction
+from actions.services import action_create, action_update
+from agencies.models import SECRETARIAT_GROUP, Organisation
+from roundtables.models import Forum, Involvement, RoundTable, Session
+
+DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "gfmd_record.json"
+
+# Keys each kind of entry may have; anything else is most likely a typo. Keys starting
+# with "_" are comments for the human reader and are ignored everywhere.
+ORGANISATION_KEYS = {"acronym", "name", "kind", "is_gmg_member"}
+FORUM_KEYS = {
+    "number",
+    "short_name",
+    "city",
+    "host",
+    "start_date",
+    "end_date",
+    "period_label",
+    "timezone",
+    "steering_group",
+    "round_tables",
+}
+ROUND_TABLE_KEYS = {"number", "theme", "sessions"}
+SESSION_KEYS = {"code", "title", "starts_at", "ends_at", "coordinators"}
+INVOLVEMENT_KEYS = {"forum", "session", "organisation", "role", "detail"}
+ACTION_KEYS = {
+    "slug",
+    "title",
+    "description",
+    "forum",
+    "round_table",
+    "session",
+    "lead",
+    "partners",
+    "status",
+    "progress",
+    "due_date",
+    "started_on",
+    "completed_on",
+    "source_reference",
+}
+TOP_LEVEL_KEYS = {"organisations", "forums", "involvements", "actions"}
+
+# What the file may change on an action that already exists (a subset of
+# actions.services.EDITABLE_FIELDS: the dates staff record stay theirs).
+ACTION_DESCRIPTIVE_FIELDS = (
+    "title",
+    "description",
+    "forum",
+    "round_table",
+    "session",
+    "lead",
+    "due_date",
+    "source_reference",
+)
+
+
+class BadEntry(CommandError):
+    def __init__(self, where, problem):
+        super().__init__(f"{where}: {problem}")
+
+
+def _fields(entry, where, allowed, required):
+    if not isinstance(entry, dict):
+        raise BadEntry(where, "expected an object")
+    keys = {key for key in entry if not key.startswith("_")}
+    if unknown := keys - allowed:
+        raise BadEntry(where, f"unknown key(s) {', '.join(sorted(unknown))}")
+    if missing := set(required) - keys:
+        raise BadEntry(where, f"missing key(s) {', '.join(sorted(missing))}")
+    return entry
+
+
+def _date(value, where, name):
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise BadEntry(where, f"{name} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _local_datetime(value, tz, where, name):
+    if value in (None, ""):
+        return None
+    if tz is None:
+        raise BadEntry(where, f"{name} is given but the forum has no timezone")
+    try:
+        naive = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise BadEntry(where, f"{name} {value!r} is not a local time (YYYY-MM-DDTHH:MM)") from None
+    if naive.tzinfo is not None:
+        raise BadEntry(where, f"{name} is local time in the forum's timezone: drop the offset")
+    return naive.replace(tzinfo=tz)
+
+
+def _choice(value, choices, where, name):
+    if value not in choices.values:
+        raise BadEntry(where, f"{name} {value!r} is not one of {', '.join(choices.values)}")
+    return value
+
+
+def _list(entry, key, where):
+    value = entry.get(key, [])
+    if not isinstance(value, list):
+        raise BadEntry(where, f"{key} must be a list")
+    return value
+
+
+def _same(instance, name, value):
+    field = instance._meta.get_field(name)
+    if isinstance(field, models.ForeignKey):
+        return getattr(instance, field.attname) == (value.pk if value is not None else None)
+    return getattr(instance, name) == value
+
+
+class Command(BaseCommand):
+    help = "Load the GFMD record (forums, sessions, organisations, involvements, actions)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--file",
+            default=str(DEFAULT_FILE),
+            help=f"The record to load (default {DEFAULT_FILE}).",
+        )
+
+    def handle(self, *args, **options):
+        record = self.read(Path(options["file"]))
+        self.tally = {}
+        with transaction.atomic():
+            self.load(record)
+        for label, counts in self.tally.items():
+            self.stdout.write(
+                f"{label}: {counts['created']} created, {counts['updated']} updated, "
+                f"{counts['unchanged']} unchanged"
+            )
+        self.stdout.write(self.style.SUCCESS("GFMD record loaded."))
+
+    def read(self, path):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc}") from exc
+        except json.JSONDecodeError as exc:
+            raise CommandError(f"{path} is not valid JSON: {exc}") from exc
+        _fields(record, path.name, TOP_LEVEL_KEYS, TOP_LEVEL_KEYS)
+        return record
+
+    # Writing -----------------------------------------------------------------
+
+    def count(self, label, outcome):
+        self.tally.setdefault(label, Counter(created=0, updated=0, unchanged=0))[outcome] += 1
+
+    def upsert(self, model, where, lookup, values):
+        """Create or update one row by its natural key, writing only what differs."""
+        instance = model.objects.filter(**lookup).first()
+        if instance is None:
+            instance, outcome = model(**lookup, **values), "created"
+            changed = None
+        else:
+            changed = [name for name, value in values.items() if not _same(instance, name, value)]
+            outcome = "updated" if changed else "unchanged"
+            for name in changed:
+                setattr(instance, name, values[name])
+        if outcome != "unchanged":
+            try:
+                instance.full_clean()
+            except ValidationError as exc:
+                raise BadEntry(where, "; ".join(exc.messages)) from exc
+            instance.save(update_fields=changed)
+        return instance, outcome
+
+    def set_m2m(self, manager, organisations):
+        """Set a many-to-many to exactly these organisations; say whether it changed."""
+        wanted = {org.pk for org in organisations}
+        if set(manager.values_list("pk", flat=True)) == wanted:
+            return False
+        manager.set(organisations)
+        return True
+
+    def organisation(self, acronym, where, name="organisation"):
+        try:
+            return self.organisations[acronym]
+        except (KeyError, TypeError):
+            raise BadEntry(where, f"unknown {name} {acronym!r}") from None
+
+    def load(self, record):
+        _, created = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+        self.count("Groups", "created" if created else "unchanged")
+        self.load_organisations(record["organisations"])
+        self.load_forums(record["forums"])
+        self.load_involvements(record["involvements"])
+        self.load_actions(record["actions"])
+
+    def load_organisations(self, entries):
+        self.organisations = {}
+        for index, entry in enumerate(entries):
+            where = f"organisations[{index}] ({entry.get('acronym', '?')})"
+            _fields(entry, where, ORGANISATION_KEYS, {"acronym", "name", "kind"})
+            acronym = entry["acronym"]
+            if acronym in self.organisations:
+                raise BadEntry(where, "this acronym appears twice")
+            values = {
+                "name": entry["name"],
+                "kind": _choice(entry["kind"], Organisation.Kind, where, "kind"),
+                "is_gmg_member": entry.get("is_gmg_member", False),
+            }
+            if not isinstance(values["is_gmg_member"], bool):
+                raise BadEntry(where, "is_gmg_member must be true or false")
+            organisation, outcome = self.upsert(Organisation, where, {"acronym": acronym}, values)
+            self.organisations[acronym] = organisation
+            self.count("Organisations", outcome)
+
+    def load_forums(self, entries):
+        self.forums, self.round_tables, self.sessions = {}, {}, {}
+        for index, entry in enumerate(entries):
+            where = f"forums[{index}] ({entry.get('short_name', '?')})"
+            _fields(entry, where, FORUM_KEYS, {"number", "short_name", "city", "host"})
+            number = entry["number"]
+            if number in self.forums:
+                raise BadEntry(where, f"forum number {number} appears twice")
+            tz = None
+            if entry.get("timezone"):
+                try:
+                    tz = zoneinfo.ZoneInfo(entry["timezone"])
+                except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                    raise BadEntry(where, f"unknown timezone {entry['timezone']!r}") from None
+            values = {
+                "short_name": entry["short_name"],
+                "city": entry["city"],
+                "host_government": self.organisation(entry["host"], where, "host"),
+                "start_date": _date(entry.get("start_date"), where, "start_date"),
+                "end_date": _date(entry.get("end_date"), where, "end_date"),
+                "period_label": entry.get("period_label", ""),
+            }
+            forum, outcome = self.upsert(Forum, where, {"number": number}, values)
+            steering_group = [
+                self.organisation(acronym, where, "steering group member")
+                for acronym in _list(entry, "steering_group", where)
+            ]
+            if self.set_m2m(forum.steering_group, steering_group) and outcome == "unchanged":
+                outcome = "updated"
+            self.count("Forums", outcome)
+            self.forums[number] = forum
+            for rt_index, rt_entry in enumerate(_list(entry, "round_tables", where)):
+                self.load_round_table(forum, tz, rt_entry, f"{where} round_tables[{rt_index}]")
+
+    def load_round_table(self, forum, tz, entry, where):
+        _fields(entry, where, ROUND_TABLE_KEYS, {"number", "theme"})
+        number = entry["number"]
+        if (forum.number, number) in self.round_tables:
+            raise BadEntry(where, f"round table {number} appears twice")
+        round_table, outcome = self.upsert(
+            RoundTable, where, {"forum": forum, "number": number}, {"theme": entry["theme"]}
+        )
+        self.count("Round tables", outcome)
+        self.round_tables[forum.number, number] = round_table
+        for session_entry in _list(entry, "sessions", where):
+            code = session_entry.get("code", "?") if isinstance(session_entry, dict) else "?"
+            session_where = f"{forum.short_name} session {code}"
+            self.load_session(round_table, tz, session_entry, session_where)
+
+    def load_session(self, round_table, tz, entry, where):
+        _fields(entry, where, SESSION_KEYS, {"code", "title"})
+        forum = round_table.forum
+        code = entry["code"]
+        if (forum.number, code) in self.sessions:
+            raise BadEntry(where, "this session code appears twice")
+        values = {
+            "title": entry["title"],
+            "starts_at": _local_datetime(entry.get("starts_at"), tz, where, "starts_at"),
+            "ends_at": _local_datetime(entry.get("ends_at"), tz, where, "ends_at"),
+        }
+        session, outcome = self.upsert(
+            Session, where, {"round_table": round_table, "code": code}, values
+        )
+        coordinators = [
+            self.organisation(acronym, where, "coordinator")
+            for acronym in _list(entry, "coordinators", where)
+        ]
+        if self.set_m2m(session.coordinators, coordinators) and outcome == "unchanged":
+            outcome = "updated"
+        self.count("Sessions", outcome)
+        self.sessions[forum.number, code] = session
+
+    def forum(self, number, where):
+        try:
+            return self.forums[number]
+        except (KeyError, TypeError):
+            raise BadEntry(where, f"unknown forum {number!r}") from None
+
+    def session(self, forum, code, where):
+        if code is None:
+            return None
+        try:
+            return self.sessions[forum.number, code]
+        except (KeyError, TypeError):
+            raise BadEntry(where, f"{forum} has no session {code!r}") from None
+
+    def load_involvements(self, entries):
+        seen = set()
+        for index, entry in enumerate(entries):
+            where = (
+                f"involvements[{index}] ({entry.get('organisation', '?')} "
+                f"{entry.get('role', '?')} in {entry.get('session') or 'the forum'})"
+            )
+            _fields(entry, where, INVOLVEMENT_KEYS, {"forum", "session", "organisation", "role"})
+            forum = self.forum(entry["forum"], where)
+            session = self.session(forum, entry["session"], where)
+            organisation = self.organisation(entry["organisation"], where)
+            role = _choice(entry["role"], Involvement.Role, where, "role")
+            key = (forum.pk, session.pk if session else None, organisation.pk, role)
+            if key in seen:
+                raise BadEntry(where, "this organisation already has this role here")
+            seen.add(key)
+            _, outcome = self.upsert(
+                Involvement,
+                where,
+                {"forum": forum, "session": session, "organisation": organisation, "role": role},
+                {"detail": entry.get("detail", "")},
+            )
+            self.count("Involvements", outcome)
+
+    def load_actions(self, entries):
+        seen = set()
+        for index, entry in enumerate(entries):
+            where = f"actions[{index}] ({entry.get('slug', '?')})"
+            _fields(entry, where, ACTION_KEYS, {"slug", "title", "forum", "source_reference"})
+            slug = entry["slug"]
+            if not isinstance(slug, str) or slugify(slug) != slug:
+                raise BadEntry(where, "slug must be lower-case letters, digits and hyphens")
+            if slug in seen:
+                raise BadEntry(where, "this slug appears twice")
+            seen.add(slug)
+            fields = self.action_fields(entry, where)
+            initial_status = self.action_status(entry, where)
+            partners = [
+                self.organisation(acronym, where, "partner")
+                for acronym in _list(entry, "partners", where)
+            ]
+            existing = FollowUpAction.objects.filter(slug=slug).first()
+            try:
+                if existing is None:
+                    action_create(
+                        created_by=None,
+                        partners=partners,
+                        note=f"Recorded from the GFMD record ({fields['source_reference']}).",
+                        slug=slug,
+                        **fields,
+                        **initial_status,
+                    )
+                    outcome = "created"
+                else:
+                    outcome = self.update_action(existing, fields, partners)
+            except ValidationError as exc:
+                raise BadEntry(where, "; ".join(exc.messages)) from exc
+            self.count("Actions", outcome)
+
+    def action_fields(self, entry, where):
+        forum = self.forum(entry["forum"], where)
+        round_table = None
+        if entry.get("round_table") is not None:
+            round_table = self.round_tables.get((forum.number, entry["round_table"]))
+            if round_table is None:
+                raise BadEntry(where, f"{forum} has no round table {entry['round_table']!r}")
+        session = self.session(forum, entry.get("session"), where)
+        if session is not None and session.round_table != round_table:
+            raise BadEntry(
+                where, f"session {session.code} is not in round table {entry.get('round_table')}"
+            )
+        lead = entry.get("lead")
+        if not entry["source_reference"]:
+            raise BadEntry(where, "source_reference is empty: say which seed says this")
+        return {
+            "title": entry["title"],
+            "description": entry.get("description", ""),
+            "forum": forum,
+            "round_table": round_table,
+            "session": session,
+            "lead": None if lead is None else self.organisation(lead, where, "lead"),
+            "due_date": _date(entry.get("due_date"), where, "due_date"),
+            "source_reference": entry["source_reference"],
+        }
+
+    def action_status(self, entry, where):
+        """Where a new action starts; existing actions keep what staff reported since."""
+        status = _choice(
+            entry.get("status", FollowUpAction.Status.PROPOSED),
+            FollowUpAction.Status,
+            where,
+            "status",
+        )
+        progress = entry.get("progress", 0)
+        if not isinstance(progress, int) or not 0 <= progress <= 100:
+            raise BadEntry(where, "progress is a whole number from 0 to 100")
+        if status == FollowUpAction.Status.COMPLETED and progress != 100:
+            raise BadEntry(where, "a completed action has progress 100")
+        completed_on = _date(entry.get("completed_on"), where, "completed_on")
+        if completed_on and status != FollowUpAction.Status.COMPLETED:
+            raise BadEntry(where, "completed_on is only for completed actions")
+        return {
+            "status": status,
+            "progress": progress,
+            "started_on": _date(entry.get("started_on"), where, "started_on"),
+            "completed_on": completed_on,
+        }
+
+    def update_action(self, action, fields, partners):
+        changed = {
+            name: fields[name]
+            for name in ACTION_DESCRIPTIVE_FIELDS
+            if not _same(action, name, fields[name])
+        }
+        partners_changed = set(action.partners.values_list("pk", flat=True)) != {
+            org.pk for org in partners
+        }
+        if not changed and not partners_changed:
+            return "unchanged"
+        # Through the service, so the version moves on and an open edit form notices.
+        action_update(
+            action=action,
+            updated_by=None,
+            expected_version=None,
+            partners=partners if partners_changed else None,
+            **changed,
+        )
+        return "updated"
