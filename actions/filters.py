@@ -67,7 +67,9 @@ class FollowUpActionFilter(django_filters.FilterSet):
         label="Text", method="filter_text", help_text="Words in the title or description."
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=FollowUpAction.Status.choices, widget=forms.CheckboxSelectMultiple
+        choices=FollowUpAction.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # one row per action already; DISTINCT would only slow the count
     )
     forum = django_filters.ChoiceFilter(
         choices=forum_choices, field_name="forum_id", empty_label="Any forum"
@@ -111,12 +113,11 @@ class FollowUpActionFilter(django_filters.FilterSet):
         label="Due on or before",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    overdue = django_filters.BooleanFilter(
+    overdue = django_filters.ChoiceFilter(
         method="filter_overdue",
         label="Overdue",
-        widget=forms.Select(
-            choices=[("", "Any"), ("true", "Overdue only"), ("false", "Not overdue")]
-        ),
+        choices=[("true", "Overdue only"), ("false", "Not overdue")],
+        empty_label="Any",
     )
     stale = django_filters.NumberFilter(
         method="filter_stale",
@@ -136,6 +137,22 @@ class FollowUpActionFilter(django_filters.FilterSet):
     class Meta:
         model = FollowUpAction
         fields = []  # every filter is declared above
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read each list of choices once: the form validates and renders it several times,
+        # and lead, partner and agency share one list of organisations.
+        organisations = organisation_choices()
+        fixed_choices = {
+            "forum": forum_choices(),
+            "round_table": round_table_choices(),
+            "session": session_choices(),
+            "lead": organisations,
+            "partner": organisations,
+            "agency": organisations,
+        }
+        for name, choices in fixed_choices.items():
+            self.filters[name].extra["choices"] = choices
 
     @property
     def qs(self):
@@ -157,7 +174,7 @@ class FollowUpActionFilter(django_filters.FilterSet):
         return queryset.for_organisations(Organisation.objects.filter(acronym=value))
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.overdue() if value else queryset.not_overdue()
+        return queryset.overdue() if value == "true" else queryset.not_overdue()
 
     def filter_stale(self, queryset, name, value):
         since = timezone.now() - datetime.timedelta(days=int(value))
