@@ -1,0 +1,97 @@
+"""Browser tests: Playwright (sync API) drives Debian's Chromium against `live_server`.
+
+One Chromium per test session (starting it is the slow part), a fresh browser context
+(cookies, storage) per test, and a `shot` helper that saves a full-page screenshot of
+each page a test visits under test-output/screenshots/<test name>/NN-<step>.png.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import missing_service
+
+# Playwright's sync API runs an asyncio event loop in the test thread (through greenlets),
+# and the loop stays "running" there for as long as the session-wide browser lives. Django
+# sees that running loop and refuses ORM calls from the thread (SynchronousOnlyOperation),
+# although the tests' ORM calls are ordinary blocking calls, never made from a coroutine.
+# So allow them. It is set at import time, for the whole test process, because the browser
+# outlives the browser tests: tests collected after them run while the loop is still up.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Every UserFactory user has this password.
+PASSWORD = "correct horse battery staple"
+# Fail in seconds, not in Playwright's default 30 s, when something is not on the page.
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        missing_service("Chromium is not installed: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def shot(request):
+    """shot(page, "step"): a full-page screenshot, numbered in the order the test takes them."""
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    folder = request.config.rootpath / "test-output" / "screenshots" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    count = 0
+
+    def take(page, step):
+        nonlocal count
+        count += 1
+        path = folder / f"{count:02d}-{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def log_in(page, live_server, username, shot=None):
+    """Sign in through the login form (fill and click); screenshots both pages if given `shot`."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    if shot:
+        shot(page, "login")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    if shot:
+        shot(page, "dashboard")
