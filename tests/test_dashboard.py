@@ -1,0 +1,103 @@
+"""/: what needs attention, at a glance, in a fixed number of queries."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from actions.models import FollowUpAction
+from actions.services import action_change_status
+from tests.factories import FollowUpActionFactory, RoundTableFactory
+
+Status = FollowUpAction.Status
+NOW = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=datetime.UTC)
+TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def section(html, heading_id):
+    """The HTML of one dashboard section."""
+    start = html.index(f'id="{heading_id}"')
+    end = html.find("</section>", start)
+    return html[start:end]
+
+
+@pytest.mark.django_db
+def test_dashboard_panels(client, secretariat_user, ilo):
+    round_table = RoundTableFactory(number=2)
+    long_ago = NOW - datetime.timedelta(days=61)
+    FollowUpActionFactory(
+        title="Late workshop",
+        status=Status.IN_PROGRESS,
+        progress=40,
+        due_date=TODAY - datetime.timedelta(days=1),
+        forum=round_table.forum,
+        round_table=round_table,
+    )
+    FollowUpActionFactory(
+        title="Soon handbook", status=Status.PLANNED, due_date=TODAY + datetime.timedelta(days=30)
+    )
+    FollowUpActionFactory(
+        title="Later study", status=Status.PLANNED, due_date=TODAY + datetime.timedelta(days=31)
+    )
+    FollowUpActionFactory(
+        title="Forgotten network",
+        status=Status.PROPOSED,
+        last_reported_at=long_ago,
+        status_changed_at=long_ago,
+    )
+    done = FollowUpActionFactory(
+        title="Finished compendium",
+        status=Status.IN_PROGRESS,
+        progress=60,
+        lead=ilo,
+        due_date=TODAY - datetime.timedelta(days=10),
+    )
+    action_change_status(
+        action=done, changed_by=secretariat_user, status=Status.COMPLETED, note="Published."
+    )
+    client.force_login(secretariat_user)
+
+    html = client.get(reverse("dashboard")).content.decode()
+
+    assert "Late workshop" in section(html, "overdue-heading")
+    assert "Finished compendium" not in section(html, "overdue-heading")
+    assert "Soon handbook" in section(html, "due-soon-heading")
+    assert "Later study" not in section(html, "due-soon-heading")
+    assert "Forgotten network" in section(html, "stale-heading")
+    assert "Late workshop" not in section(html, "stale-heading")
+    latest = section(html, "latest-heading")
+    assert "Finished compendium" in latest and "in progress → completed" in latest
+    assert '<span class="count">2</span> Planned' in html
+    assert '<span class="count">1</span> Completed' in html
+    assert "5 follow-up actions" in html
+    # Round table 2 has one action at 40%.
+    assert "40%" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [5, 50])
+def test_dashboard_runs_a_fixed_number_of_queries(
+    client, secretariat_user, django_assert_num_queries, rows, ilo
+):
+    for index in range(rows):
+        FollowUpActionFactory(
+            lead=ilo,
+            partners=[ilo],
+            status=Status.IN_PROGRESS,
+            # Every panel has rows at both sizes: overdue, due soon, and stale.
+            due_date=TODAY + datetime.timedelta(days=index % 3 * 10 - 10),
+            last_reported_at=NOW - datetime.timedelta(days=index % 2 * 70),
+        )
+    client.force_login(secretariat_user)
+    # session, user, counts, three action panels with their partners, latest changes,
+    # progress per forum and per round table.
+    with django_assert_num_queries(12):
+        response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
