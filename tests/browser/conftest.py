@@ -1,6 +1,6 @@
 """Browser tests: Playwright (sync API) drives Debian's Chromium against `live_server`.
 
-One Chromium per test session (starting it is the slow part), a fresh browser context
+One Chromium per test module, a fresh browser context
 (cookies, storage) per test, and a `shot` helper that saves a full-page screenshot of
 each page a test visits under test-output/screenshots/<test name>/NN-<step>.png.
 """
@@ -13,13 +13,22 @@ import pytest
 
 from tests.conftest import missing_service
 
-# Playwright's sync API runs an asyncio event loop in the test thread (through greenlets),
-# and the loop stays "running" there for as long as the session-wide browser lives. Django
-# sees that running loop and refuses ORM calls from the thread (SynchronousOnlyOperation),
-# although the tests' ORM calls are ordinary blocking calls, never made from a coroutine.
-# So allow them. It is set at import time, for the whole test process, because the browser
-# outlives the browser tests: tests collected after them run while the loop is still up.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+# Playwright's sync API runs an asyncio event loop in the test thread (through greenlets)
+# for as long as the browser lives. Django sees that running loop and refuses ORM calls from
+# the thread (SynchronousOnlyOperation), although the tests' ORM calls are ordinary blocking
+# calls, never made from a coroutine. So allow them, but only while a browser module runs:
+# the browser is closed at the end of each module, and the rest of the suite keeps the check.
+@pytest.fixture(scope="module", autouse=True)
+def _allow_orm_beside_playwright_loop():
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,8 +46,8 @@ PASSWORD = "correct horse battery staple"
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module")
+def browser(_allow_orm_beside_playwright_loop):
     if not Path(CHROMIUM).exists():
         missing_service("Chromium is not installed: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
