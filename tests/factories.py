@@ -1,7 +1,7 @@
 import factory
-from django.utils import timezone
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from actions.models import FollowUpAction
 from agencies.models import SECRETARIAT_GROUP, FocalPoint, Organisation
