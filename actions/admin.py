@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import FollowUpAction, StatusChange
+from .models import DigestDelivery, DigestPreference, FollowUpAction, StatusChange
 from .services import action_record_created
 
 
@@ -69,3 +69,34 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "week", "kind", "status", "attempts", "item_count", "sent_at"]
+    list_filter = ["status", "kind", "week"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username", "recipient__email", "week", "last_error"]
+    readonly_fields = [
+        "recipient",
+        "week",
+        "kind",
+        "status",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+        "item_count",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DigestPreference)
+class DigestPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "receives_digests", "updated_at"]
+    list_filter = ["receives_digests"]
+    search_fields = ["user__username", "user__email"]
+    readonly_fields = ["link_generation"]

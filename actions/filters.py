@@ -10,7 +10,8 @@ from django.utils import timezone
 from agencies.models import Organisation
 from roundtables.models import Forum, RoundTable, Session
 
-from .models import FollowUpAction, partnered_by
+from .digests import parse_week
+from .models import DigestDelivery, FollowUpAction, partnered_by
 
 # ?sort= values, the column headers and the fields they order by; "-" sorts descending.
 SORT_FIELDS = {
@@ -179,3 +180,36 @@ class FollowUpActionFilter(django_filters.FilterSet):
     def filter_stale(self, queryset, name, value):
         since = timezone.now() - datetime.timedelta(days=int(value))
         return queryset.open().filter(last_reported_at__lt=since)
+
+
+class WeekField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return parse_week(value.strip())
+        except ValueError as problem:
+            raise forms.ValidationError(str(problem)) from None
+
+
+class WeekFilter(django_filters.CharFilter):
+    field_class = WeekField
+
+
+class DigestDeliveryFilter(django_filters.FilterSet):
+    week = WeekFilter(label="Week", help_text="An ISO week, e.g. 2026-W48.")
+    status = django_filters.ChoiceFilter(
+        choices=DigestDelivery.Status.choices, empty_label="Any status"
+    )
+    recipient = django_filters.CharFilter(
+        field_name="recipient__username", label="Recipient (username)"
+    )
+
+    class Meta:
+        model = DigestDelivery
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", DigestDelivery.objects.all())
+        super().__init__(*args, **kwargs)

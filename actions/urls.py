@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import digest_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -11,4 +11,12 @@ urlpatterns = [
     path("actions/<int:pk>/status/", views.action_status, name="action_status"),
     path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
     path("my/", views.my_assignments, name="my_assignments"),
+    path("settings/digest/", digest_views.digest_settings, name="digest_settings"),
+    path("digests/preview/", digest_views.digest_preview, name="digest_preview"),
+    path("digests/deliveries/", digest_views.digest_log, name="digest_log"),
+    path(
+        "digests/unsubscribe/<str:token>/",
+        digest_views.digest_unsubscribe,
+        name="digest_unsubscribe",
+    ),
 ]

@@ -7,6 +7,7 @@ environment (or an `.env` file beside manage.py); `.env.example` lists it all.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -136,4 +137,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# Weekly digests: Celery beat sends them on Monday at 06:00 in TIME_ZONE.
+DIGEST_WEEKDAY = "mon"
+DIGEST_HOUR = 6
+# A claimed digest that never reached "sent" within this lease is picked up again.
+DIGEST_CLAIM_LEASE_SECONDS = env.int("DIGEST_CLAIM_LEASE_SECONDS", default=30 * 60)
+# Retries when the mail server fails: base * 2**attempt seconds, capped, a bounded number.
+DIGEST_MAX_RETRIES = env.int("DIGEST_MAX_RETRIES", default=5)
+DIGEST_RETRY_BASE_SECONDS = env.int("DIGEST_RETRY_BASE_SECONDS", default=60)
+DIGEST_RETRY_MAX_SECONDS = env.int("DIGEST_RETRY_MAX_SECONDS", default=15 * 60)
+# Redis redelivers an unacknowledged task after this; every retry delay stays well below it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+CELERY_BEAT_SCHEDULE = {
+    "weekly-digests": {
+        "task": "actions.tasks.send_weekly_digests",
+        "schedule": crontab(minute=0, hour=DIGEST_HOUR, day_of_week=DIGEST_WEEKDAY),
+    },
 }

@@ -1,0 +1,114 @@
+"""Pages around the weekly digest: settings, unsubscribe, preview, delivery log."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.csrf import csrf_exempt
+
+from . import digests, permissions, services
+from .filters import DigestDeliveryFilter
+from .models import DigestPreference
+
+
+class DigestSettingsForm(forms.Form):
+    receives_digests = forms.BooleanField(
+        required=False,
+        label="Send me the weekly digest",
+        help_text="Every Monday morning: what needs your attention and what changed.",
+    )
+
+
+def digest_settings(request):
+    preference = DigestPreference.objects.filter(user=request.user).first()
+    receives = preference.receives_digests if preference else True
+    form = DigestSettingsForm(request.POST or None, initial={"receives_digests": receives})
+    if request.method == "POST" and form.is_valid():
+        wanted = form.cleaned_data["receives_digests"]
+        services.digest_set_preference(user=request.user, receives_digests=wanted)
+        if wanted:
+            messages.success(request, "Saved: you will receive the weekly digest.")
+        else:
+            messages.success(request, "Saved: you will no longer receive the weekly digest.")
+        return redirect("digest_settings")
+    context = {
+        "form": form,
+        "has_email": bool(request.user.email),
+        "is_secretariat": permissions.can_manage_actions(request.user),
+        "nav": "settings",
+    }
+    return render(request, "actions/digest_settings.html", context)
+
+
+# The signed token is the credential here: it works without a login, and mail clients
+# that support one-click unsubscribe (RFC 8058) POST to it without a CSRF token.
+@login_not_required
+@csrf_exempt
+def digest_unsubscribe(request, token):
+    if request.method == "POST":
+        try:
+            services.digest_unsubscribe(token=token)
+        except services.UnsubscribeLinkInvalid as problem:
+            return render(
+                request, "actions/digest_unsubscribe.html", {"problem": str(problem)}, status=400
+            )
+        return render(request, "actions/digest_unsubscribe.html", {"done": True})
+    # A GET only asks: link checkers and mail scanners open links without meaning to.
+    try:
+        digests.read_unsubscribe_token(token)
+    except Exception:
+        return render(
+            request,
+            "actions/digest_unsubscribe.html",
+            {"problem": "This unsubscribe link is not valid."},
+            status=400,
+        )
+    return render(request, "actions/digest_unsubscribe.html", {"token": token})
+
+
+def digest_preview(request):
+    """The HTML digest a user would get this week, for secretariat staff."""
+    permissions.require_manager(request.user)
+    username = request.GET.get("user", "").strip()
+    if not username:
+        return render(
+            request,
+            "actions/digest_preview_missing.html",
+            {"problem": "Say whose digest to preview: add ?user=USERNAME to the address."},
+            status=400,
+        )
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        return render(
+            request,
+            "actions/digest_preview_missing.html",
+            {"problem": f"There is no user named “{username}”."},
+            status=404,
+        )
+    week = digests.current_week()
+    kind = "focal_point" if user.focal_points.exists() else "secretariat"
+    if request.GET.get("kind") in digests.DIGEST_BUILDERS:
+        kind = request.GET["kind"]
+    digest = digests.build_digest(user, week, kind)
+    html = render_to_string(f"emails/{digest.template}-body.html", {"digest": digest, "user": user})
+    return HttpResponse(html)
+
+
+def digest_log(request):
+    """Who was sent which week's digest, when, how many items, and the failures."""
+    permissions.require_manager(request.user)
+    filterset = DigestDeliveryFilter(request.GET or None)
+    valid = not filterset.is_bound or filterset.is_valid()
+    page = (
+        Paginator(filterset.qs.for_log(), 50).get_page(request.GET.get("page")) if valid else None
+    )
+    return render(
+        request,
+        "actions/digest_log.html",
+        {"filter": filterset, "page_obj": page, "nav": "digests", "is_filtered": bool(request.GET)},
+        status=200 if valid else 400,
+    )

@@ -1,0 +1,323 @@
+"""What goes into the weekly digests: read-only selectors, no sending here.
+
+A focal point's digest covers the actions their organisations lead or partner in; the
+secretariat's overview covers everything. Both are built in a fixed number of queries
+and hold plain data, so rendering them never touches the database.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db.models import Count, Max
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import SECRETARIAT_GROUP, Organisation
+
+from .models import DigestPreference, FollowUpAction, StatusChange
+
+DUE_SOON_DAYS = 14
+STALE_DAYS = 30
+CHANGES_DAYS = 7
+UNSUBSCRIBE_SALT = "actions.digest.unsubscribe"
+WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def current_week(now=None):
+    year, week, _ = timezone.localdate(now).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def parse_week(value):
+    """'2026-W48' -> the week's label; ValueError with a readable message otherwise."""
+    match = WEEK_PATTERN.match(value or "")
+    if not match:
+        raise ValueError(f"“{value}” is not an ISO week such as 2026-W48.")
+    year, week = int(match[1]), int(match[2])
+    try:
+        datetime.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise ValueError(f"{year} has no week {week}.") from None
+    return f"{year}-W{week:02d}"
+
+
+def week_reference_time(week, now=None):
+    """The moment a week's digest describes: now for the current week, else that Monday 06:00."""
+    now = now or timezone.now()
+    if week == current_week(now):
+        return now
+    year, number = (int(part) for part in WEEK_PATTERN.match(week).groups())
+    monday = datetime.date.fromisocalendar(year, number, 1)
+    return timezone.make_aware(datetime.datetime.combine(monday, datetime.time(6, 0)))
+
+
+def absolute_url(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def unsubscribe_token(user, preference=None):
+    generation = preference.link_generation if preference else 0
+    return signing.dumps({"u": user.pk, "g": generation}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token):
+    """(user id, link generation) from a token; signing.BadSignature if it was tampered with."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    return int(data["u"]), int(data["g"])
+
+
+@dataclass
+class DigestItem:
+    title: str
+    url: str
+    lead: str
+    status: str
+    progress: int
+    due_date: datetime.date | None = None
+    days_overdue: int | None = None
+    last_reported_at: datetime.datetime | None = None
+
+
+@dataclass
+class ChangeItem:
+    title: str
+    url: str
+    old_status: str
+    new_status: str
+    progress: int
+    changed_by: str
+    changed_at: datetime.datetime
+    note: str
+    is_confirmation: bool
+
+
+def _item(action, today):
+    return DigestItem(
+        title=action.title,
+        url=absolute_url(reverse("action_detail", args=[action.pk])),
+        lead=action.lead.acronym if action.lead_id else "",
+        status=action.get_status_display(),
+        progress=action.progress,
+        due_date=action.due_date,
+        days_overdue=(today - action.due_date).days if action.is_overdue(today) else None,
+        last_reported_at=action.last_reported_at,
+    )
+
+
+def _change_item(change):
+    who = change.changed_by
+    return ChangeItem(
+        title=change.action.title,
+        url=absolute_url(reverse("action_detail", args=[change.action_id])),
+        old_status=change.get_old_status_display() if change.old_status else "",
+        new_status=change.get_new_status_display(),
+        progress=change.progress,
+        changed_by=(who.get_full_name() or who.username) if who else "GFMD record",
+        changed_at=change.changed_at,
+        note=change.note,
+        is_confirmation=change.is_confirmation,
+    )
+
+
+def _footer_links(user, preference):
+    return {
+        "settings_url": absolute_url(reverse("digest_settings")),
+        "unsubscribe_url": absolute_url(
+            reverse("digest_unsubscribe", args=[unsubscribe_token(user, preference)])
+        ),
+    }
+
+
+@dataclass
+class FocalPointDigest:
+    user: object
+    week: str
+    organisations: list[str]
+    overdue: list[DigestItem] = field(default_factory=list)
+    due_soon: list[DigestItem] = field(default_factory=list)
+    stale: list[DigestItem] = field(default_factory=list)
+    changes: list[ChangeItem] = field(default_factory=list)
+    settings_url: str = ""
+    unsubscribe_url: str = ""
+    kind = "focal_point"
+    template = "digest-focal-point"
+
+    @property
+    def attention_count(self):
+        """Actions needing the reader's attention: each counted once."""
+        return len({item.url for item in (*self.overdue, *self.due_soon, *self.stale)})
+
+    @property
+    def item_count(self):
+        return self.attention_count + len(self.changes)
+
+    @property
+    def is_empty(self):
+        return self.item_count == 0
+
+
+def focal_point_digest(user, week, preference=None, now=None):
+    """The digest for one focal point: five queries, whatever the number of actions."""
+    reference = week_reference_time(week, now)
+    today = timezone.localdate(reference)
+    organisation_ids = list(Organisation.objects.for_user(user).values_list("id", flat=True))
+    organisations = list(
+        Organisation.objects.filter(id__in=organisation_ids).values_list("acronym", flat=True)
+    )
+    mine = FollowUpAction.objects.for_organisations(organisation_ids).select_related("lead")
+    overdue = mine.overdue(today).order_by("due_date", "pk")
+    due_soon = mine.due_within(DUE_SOON_DAYS, today).order_by("due_date", "pk")
+    stale = mine.stale(STALE_DAYS, now=reference).order_by("last_reported_at", "pk")
+    changes = (
+        StatusChange.objects.filter(
+            action__in=FollowUpAction.objects.for_organisations(organisation_ids).values("pk"),
+            changed_at__gt=reference - datetime.timedelta(days=CHANGES_DAYS),
+            changed_at__lte=reference,
+        )
+        .exclude(changed_by=user)
+        .select_related("action", "changed_by")
+        .order_by("-changed_at", "-id")
+    )
+    return FocalPointDigest(
+        user=user,
+        week=week,
+        organisations=organisations,
+        overdue=[_item(action, today) for action in overdue],
+        due_soon=[_item(action, today) for action in due_soon],
+        stale=[_item(action, today) for action in stale],
+        changes=[_change_item(change) for change in changes],
+        **_footer_links(user, preference),
+    )
+
+
+@dataclass
+class OverdueGroup:
+    lead: str
+    items: list[DigestItem]
+
+
+@dataclass
+class QuietOrganisation:
+    acronym: str
+    name: str
+    url: str
+    open_actions: int
+    last_report: datetime.datetime
+
+
+@dataclass
+class SecretariatDigest:
+    user: object
+    week: str
+    status_counts: list[tuple[str, int]]
+    changes: list[ChangeItem]
+    overdue_groups: list[OverdueGroup]
+    quiet_organisations: list[QuietOrganisation]
+    settings_url: str = ""
+    unsubscribe_url: str = ""
+    kind = "secretariat"
+    template = "digest-secretariat"
+
+    @property
+    def overdue_count(self):
+        return sum(len(group.items) for group in self.overdue_groups)
+
+    @property
+    def attention_count(self):
+        return self.overdue_count + len(self.quiet_organisations)
+
+    @property
+    def item_count(self):
+        return self.attention_count + len(self.changes)
+
+    @property
+    def is_empty(self):
+        # The overview is worth sending even in a quiet week: the counts are its news.
+        return False
+
+
+def secretariat_digest(user, week, preference=None, now=None):
+    """The secretariat's weekly overview: four queries."""
+    reference = week_reference_time(week, now)
+    today = timezone.localdate(reference)
+    actions = FollowUpAction.objects.all()
+    counts = dict(actions.values_list("status").annotate(n=Count("pk")).order_by())
+    changes = (
+        StatusChange.objects.filter(
+            changed_at__gt=reference - datetime.timedelta(days=CHANGES_DAYS),
+            changed_at__lte=reference,
+        )
+        .select_related("action", "changed_by")
+        .order_by("-changed_at", "-id")
+    )
+    groups = {}
+    for action in (
+        actions.overdue(today).select_related("lead").order_by("lead__acronym", "due_date", "pk")
+    ):
+        label = action.lead.acronym if action.lead_id else "No lead named"
+        groups.setdefault(label, []).append(_item(action, today))
+    open_statuses = [
+        s for s in FollowUpAction.Status.values if s not in FollowUpAction.CLOSED_STATUSES
+    ]
+    quiet = (
+        Organisation.objects.filter(led_actions__status__in=open_statuses)
+        .annotate(
+            open_actions=Count("led_actions"),
+            last_report=Max("led_actions__last_reported_at"),
+        )
+        .filter(last_report__lt=reference - datetime.timedelta(days=STALE_DAYS))
+        .order_by("last_report", "acronym")
+    )
+    return SecretariatDigest(
+        user=user,
+        week=week,
+        status_counts=[
+            (label, counts.get(value, 0)) for value, label in FollowUpAction.Status.choices
+        ],
+        changes=[_change_item(change) for change in changes],
+        overdue_groups=[OverdueGroup(lead, items) for lead, items in groups.items()],
+        quiet_organisations=[
+            QuietOrganisation(
+                acronym=org.acronym,
+                name=org.name,
+                url=absolute_url(reverse("agency_detail", args=[org.acronym])),
+                open_actions=org.open_actions,
+                last_report=org.last_report,
+            )
+            for org in quiet
+        ],
+        **_footer_links(user, preference),
+    )
+
+
+DIGEST_BUILDERS = {
+    "focal_point": focal_point_digest,
+    "secretariat": secretariat_digest,
+}
+
+
+def build_digest(user, week, kind, now=None):
+    preference = DigestPreference.objects.filter(user=user).first()
+    return DIGEST_BUILDERS[kind](user, week, preference=preference, now=now)
+
+
+def digest_recipients(username=None):
+    """(user, kind) for everyone due a digest: focal points and secretariat staff who
+    are active, have an e-mail address and have not unsubscribed. Two queries."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .exclude(digest_preference__receives_digests=False)
+    )
+    if username:
+        users = users.filter(username=username)
+    focal_points = users.filter(focal_points__isnull=False).distinct().order_by("pk")
+    secretariat = users.filter(groups__name=SECRETARIAT_GROUP).distinct().order_by("pk")
+    return [(user, "focal_point") for user in focal_points] + [
+        (user, "secretariat") for user in secretariat
+    ]
