@@ -26,7 +26,9 @@ class DigestSettingsForm(forms.Form):
 def digest_settings(request):
     preference = DigestPreference.objects.filter(user=request.user).first()
     receives = preference.receives_digests if preference else True
-    form = DigestSettingsForm(request.POST or None, initial={"receives_digests": receives})
+    # An unticked box posts nothing at all, so bind on the method, not on the data.
+    data = request.POST if request.method == "POST" else None
+    form = DigestSettingsForm(data, initial={"receives_digests": receives})
     if request.method == "POST" and form.is_valid():
         wanted = form.cleaned_data["receives_digests"]
         services.digest_set_preference(user=request.user, receives_digests=wanted)

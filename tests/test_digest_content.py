@@ -1,0 +1,270 @@
+"""What a weekly digest says, and to whom: content, sections, links, subjects."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+
+from actions.digests import build_digest, focal_point_digest, parse_week, secretariat_digest
+from actions.models import DigestDelivery, FollowUpAction
+from actions.services import action_change_status
+from tests.factories import FocalPointFactory, FollowUpActionFactory, UserFactory
+
+Status = FollowUpAction.Status
+# Monday 23 November 2026, 06:00 in Geneva: when beat sends week 2026-W48.
+NOW = datetime.datetime(2026, 11, 23, 5, 0, tzinfo=datetime.UTC)
+TODAY = datetime.date(2026, 11, 23)
+WEEK = "2026-W48"
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def ilo_world(ilo, iom, ilo_focal_point, secretariat_user):
+    ilo_focal_point.email = "ilo.focal@example.org"
+    ilo_focal_point.save()
+    old = NOW - datetime.timedelta(days=45)
+    actions = {
+        "overdue": FollowUpActionFactory(
+            title="Overdue workshop",
+            lead=ilo,
+            status=Status.IN_PROGRESS,
+            due_date=TODAY - datetime.timedelta(days=5),
+        ),
+        "due_soon": FollowUpActionFactory(
+            title="Handbook volume 2",
+            lead=iom,
+            partners=[ilo],
+            status=Status.PLANNED,
+            due_date=TODAY + datetime.timedelta(days=14),
+        ),
+        "stale": FollowUpActionFactory(
+            title="Quiet network",
+            lead=ilo,
+            status=Status.PROPOSED,
+            last_reported_at=old,
+            status_changed_at=old,
+        ),
+        "changed": FollowUpActionFactory(
+            title="Data working group", lead=ilo, status=Status.PLANNED
+        ),
+        "not_due_yet": FollowUpActionFactory(
+            title="Far future study",
+            lead=ilo,
+            status=Status.PLANNED,
+            due_date=TODAY + datetime.timedelta(days=15),
+        ),
+        "closed_overdue": FollowUpActionFactory(
+            title="Finished compendium",
+            lead=ilo,
+            status=Status.COMPLETED,
+            progress=100,
+            due_date=TODAY - datetime.timedelta(days=30),
+        ),
+        "iom_only": FollowUpActionFactory(
+            title="IOM-only conference",
+            lead=iom,
+            status=Status.IN_PROGRESS,
+            due_date=TODAY - datetime.timedelta(days=2),
+        ),
+    }
+    with time_machine.travel(NOW - datetime.timedelta(days=2), tick=False):
+        action_change_status(
+            action=actions["changed"],
+            changed_by=secretariat_user,
+            status=Status.IN_PROGRESS,
+            progress=20,
+            note="Terms of reference agreed.",
+        )
+        # The reader's own report is not news to them.
+        action_change_status(
+            action=actions["not_due_yet"],
+            changed_by=ilo_focal_point,
+            status=Status.IN_PROGRESS,
+            progress=5,
+        )
+    with time_machine.travel(NOW - datetime.timedelta(days=9), tick=False):
+        action_change_status(
+            action=actions["overdue"],
+            changed_by=secretariat_user,
+            status=Status.IN_PROGRESS,
+            progress=30,
+            note="Older than a week.",
+        )
+    return actions
+
+
+def titles(items):
+    return [item.title for item in items]
+
+
+@pytest.mark.django_db
+def test_each_action_lands_in_its_section_and_nothing_of_other_organisations(
+    ilo_world, ilo_focal_point
+):
+    digest = focal_point_digest(ilo_focal_point, WEEK)
+
+    assert titles(digest.overdue) == ["Overdue workshop"]
+    assert digest.overdue[0].days_overdue == 5
+    assert titles(digest.due_soon) == ["Handbook volume 2"]  # 14 days is still "next 14"
+    assert titles(digest.stale) == ["Quiet network"]
+    assert [change.title for change in digest.changes] == ["Data working group"]
+    assert digest.changes[0].note == "Terms of reference agreed."
+    everything = titles(digest.overdue + digest.due_soon + digest.stale) + [
+        change.title for change in digest.changes
+    ]
+    assert "IOM-only conference" not in everything
+    assert "Finished compendium" not in everything
+    assert "Far future study" not in everything
+    assert digest.attention_count == 3
+
+
+@pytest.mark.django_db
+def test_the_sent_mail_has_text_and_html_bodies_with_absolute_links(ilo_world, ilo_focal_point):
+    call_command("send_digests", user=ilo_focal_point.username)
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["ilo.focal@example.org"]
+    assert message.subject == "GFMD follow-up, week 2026-W48: 3 actions need your attention"
+    text = message.body
+    html = message.alternatives[0][0]
+    assert message.alternatives[0][1] == "text/html"
+    overdue_url = f"https://portal.example.org/actions/{ilo_world['overdue'].pk}/"
+    for body in (text, html):
+        assert overdue_url in body
+        assert "Overdue workshop" in body and "Handbook volume 2" in body
+        assert "Quiet network" in body and "Data working group" in body
+        assert "IOM-only conference" not in body
+        assert "https://portal.example.org/settings/digest/" in body
+        assert "https://portal.example.org/digests/unsubscribe/" in body
+    assert "5 days overdue" in text
+    assert 'id="overdue"' in html and 'id="due-soon"' in html and 'id="stale"' in html
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    delivery = DigestDelivery.objects.get(recipient=ilo_focal_point)
+    assert (delivery.status, delivery.week, delivery.item_count) == ("sent", WEEK, 4)
+
+
+@pytest.mark.django_db
+def test_an_empty_digest_is_not_sent(iom, ilo_focal_point):
+    ilo_focal_point.email = "ilo.focal@example.org"
+    ilo_focal_point.save()
+    FollowUpActionFactory(lead=iom, due_date=TODAY - datetime.timedelta(days=3))
+
+    call_command("send_digests")
+
+    assert mail.outbox == []
+    assert DigestDelivery.objects.get(recipient=ilo_focal_point).status == "empty"
+
+
+@pytest.mark.django_db
+def test_the_secretariat_overview(ilo_world, secretariat_user, ilo):
+    digest = secretariat_digest(secretariat_user, WEEK)
+
+    counts = dict(digest.status_counts)
+    assert counts["In progress"] == 4 and counts["Completed"] == 1
+    assert [group.lead for group in digest.overdue_groups] == ["ILO", "IOM"]
+    assert titles(digest.overdue_groups[0].items) == ["Overdue workshop"]
+    assert "Data working group" in [change.title for change in digest.changes]
+    # ILO reported recently on most actions; nobody quiet for 30 days yet.
+    assert digest.quiet_organisations == []
+
+
+@pytest.mark.django_db
+def test_organisations_without_updates_for_30_days_are_listed(secretariat_user):
+    long_ago = NOW - datetime.timedelta(days=31)
+    quiet = FollowUpActionFactory(
+        status=Status.PLANNED, last_reported_at=long_ago, status_changed_at=long_ago
+    )
+    FollowUpActionFactory(status=Status.PLANNED)  # another lead, recent
+
+    digest = secretariat_digest(secretariat_user, WEEK)
+
+    assert [org.acronym for org in digest.quiet_organisations] == [quiet.lead.acronym]
+    assert digest.quiet_organisations[0].open_actions == 1
+
+
+@pytest.mark.django_db
+def test_the_secretariat_mail(ilo_world, secretariat_user):
+    secretariat_user.email = "sec@example.org"
+    secretariat_user.save()
+    call_command("send_digests", user=secretariat_user.username)
+
+    message = mail.outbox[0]
+    assert message.subject == "GFMD follow-up overview, week 2026-W48: 2 items need attention"
+    assert "OVERDUE, BY LEAD ORGANISATION (2)" in message.body
+    assert "<h3>ILO</h3>" in message.alternatives[0][0]
+
+
+@pytest.mark.django_db
+def test_recipients_are_focal_points_and_secretariat_with_an_address_who_did_not_opt_out(
+    ilo_world, secretariat_user, ilo
+):
+    from actions.digests import digest_recipients
+    from actions.services import digest_set_preference
+
+    no_address = FocalPointFactory(organisation=ilo, user=UserFactory(email="")).user
+    inactive = FocalPointFactory(organisation=ilo, user=UserFactory(is_active=False)).user
+    opted_out = FocalPointFactory(organisation=ilo).user
+    digest_set_preference(user=opted_out, receives_digests=False)
+    UserFactory(username="bystander")
+
+    recipients = {(user.username, kind) for user, kind in digest_recipients()}
+
+    assert ("ilo-focal", "focal_point") in recipients
+    assert ("secretariat", "secretariat") in recipients
+    assert not {u for u, _ in recipients} & {
+        no_address.username,
+        inactive.username,
+        opted_out.username,
+        "bystander",
+    }
+
+
+@pytest.mark.django_db
+def test_digests_build_in_a_fixed_number_of_queries(
+    ilo_world, ilo_focal_point, secretariat_user, django_assert_num_queries, ilo
+):
+    # preference, organisations (ids, acronyms), overdue, due soon, stale, changes
+    with django_assert_num_queries(7):
+        build_digest(ilo_focal_point, WEEK, "focal_point")
+    FollowUpActionFactory.create_batch(
+        20, lead=ilo, status=Status.PLANNED, due_date=TODAY - datetime.timedelta(days=1)
+    )
+    with django_assert_num_queries(7):
+        digest = build_digest(ilo_focal_point, WEEK, "focal_point")
+    assert len(digest.overdue) == 21
+    # preference, counts, changes, overdue, quiet organisations
+    with django_assert_num_queries(5):
+        build_digest(secretariat_user, WEEK, "secretariat")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2026-W48", "2026-W48"), ("2026-W01", "2026-W01"), ("2020-W53", "2020-W53")],
+)
+def test_parse_week_accepts_iso_weeks(value, expected):
+    assert parse_week(value) == expected
+
+
+@pytest.mark.parametrize("value", ["2026-48", "2026-W54", "2026-W00", "W48", "", "2026-W5"])
+def test_parse_week_refuses_anything_else(value):
+    with pytest.raises(ValueError):
+        parse_week(value)
+
+
+@pytest.mark.django_db
+def test_a_past_week_is_described_as_of_its_monday(ilo_focal_point, ilo):
+    ilo_focal_point.email = "x@example.org"
+    ilo_focal_point.save()
+    FollowUpActionFactory(lead=ilo, due_date=datetime.date(2026, 11, 10), status=Status.PLANNED)
+
+    earlier = focal_point_digest(ilo_focal_point, "2026-W46")  # Monday 9 November
+
+    assert titles(earlier.due_soon) and not earlier.overdue
