@@ -1,5 +1,6 @@
 """Pages around the weekly digest: settings, unsubscribe, preview, delivery log."""
 
+from csp.decorators import csp_update
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -72,6 +73,8 @@ def digest_unsubscribe(request, token):
     return render(request, "actions/digest_unsubscribe.html", {"token": token})
 
 
+# The e-mail carries its own <style> block, as mail clients need; allow it on this page only.
+@csp_update({"style-src": ["'unsafe-inline'"]})
 def digest_preview(request):
     """The HTML digest a user would get this week, for secretariat staff."""
     permissions.require_manager(request.user)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from agencies.models import Organisation
 from roundtables.models import Forum, RoundTable, Session
@@ -123,6 +124,13 @@ class FollowUpAction(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = FollowUpActionQuerySet.as_manager()
+    # The audit trail: every saved version of the action, partners included, with who saved
+    # it (django-simple-history). Status reports are also in StatusChange, with their notes.
+    audit_trail = HistoricalRecords(
+        m2m_fields=[partners],
+        excluded_fields=["updated_at"],
+        related_name="audit_entries",
+    )
 
     class Meta:
         ordering = ["forum__number", "title"]

@@ -113,6 +113,7 @@ def action_change_status(
             current.completed_on = None
         if is_change:
             current.status_changed_at = now
+        current._history_user = changed_by  # for the audit trail
         current.last_reported_at = now
         current.version += 1
         current.save(
@@ -166,6 +167,7 @@ def unique_slug_for(title):
 def action_create(*, created_by, partners=(), note="", **fields):
     """Create an action with its first history entry (the status it starts in)."""
     action = FollowUpAction(**fields)
+    action._history_user = created_by  # for the audit trail
     # One moment for all three, so a new action does not look "confirmed since created".
     action.status_changed_at = action.last_reported_at = action.created_at
     if not action.slug:
@@ -203,9 +205,10 @@ def action_update(*, action, updated_by, expected_version, partners=None, **fiel
             setattr(current, name, value)
         current.full_clean()
         current.version += 1
-        current.save()
+        current._history_user = updated_by  # for the audit trail
         if partners is not None:
             current.partners.set(partners)
+        current.save()
     return current
 
 

@@ -15,6 +15,7 @@ from agencies.models import Organisation
 from roundtables.models import Forum, RoundTable
 
 from . import permissions, services
+from .audit import audit_entries
 from .filters import DEFAULT_SORT, SORT_FIELDS, FollowUpActionFilter
 from .forms import EditActionForm, NewActionForm, StatusReportForm
 from .models import FollowUpAction, StatusChange
@@ -224,12 +225,15 @@ def _render_detail(request, action, status_form=None, status=200):
     can_report = permissions.can_report_on(user, action)
     if can_report and status_form is None:
         status_form = StatusReportForm.for_action(action)
+    can_edit = permissions.can_manage_actions(user)
     context = {
+        # Who changed which field, for the secretariat only.
+        "audit_entries": audit_entries(action) if can_edit else None,
         "action": action,
         "history": action.history.select_related("changed_by"),
         "today": timezone.localdate(),
         "can_report": can_report,
-        "can_edit": permissions.can_manage_actions(user),
+        "can_edit": can_edit,
         "status_form": status_form if can_report else None,
         "nav": "actions",
     }

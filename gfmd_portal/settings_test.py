@@ -11,3 +11,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SITE_URL = "https://portal.example.org"
 # Tasks run in the test process; the worker tests start a real worker on Redis themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests render {% static %} without running collectstatic first.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,35 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+RENEWED_KEY = "_renewed_at"
+
+
+class SlidingSessionMiddleware:
+    """End sessions after SESSION_COOKIE_AGE of inactivity, not after a fixed time.
+
+    Renewing the session on every request would cost a database write per page; renewing it
+    when it is older than SESSION_RENEW_INTERVAL gives the same effect to within minutes.
+    Sits after SessionMiddleware, so the renewal is saved with the response.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get(RENEWED_KEY, 0) >= settings.SESSION_RENEW_INTERVAL:
+                request.session[RENEWED_KEY] = now
+        return response
+
+
+@receiver(user_logged_in)
+def _session_renewed_at_login(sender, request, user, **kwargs):
+    # Logging in saves the session anyway: start its clock there, not on the next page.
+    if request is not None and hasattr(request, "session"):
+        request.session[RENEWED_KEY] = int(time.time())
