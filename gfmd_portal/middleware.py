@@ -33,3 +33,19 @@ def _session_renewed_at_login(sender, request, user, **kwargs):
     # Logging in saves the session anyway: start its clock there, not on the next page.
     if request is not None and hasattr(request, "session"):
         request.session[RENEWED_KEY] = int(time.time())
+
+
+def client_ip_address(request):
+    """The address of the client, as django-axes keys lockouts on it.
+
+    Without proxies that is the socket's address. With TRUSTED_PROXY_COUNT proxies in front,
+    each appends the address it saw to X-Forwarded-For, so the client is that many entries
+    from the right; anything further left was sent by the client and could be forged.
+    """
+    trusted = settings.TRUSTED_PROXY_COUNT
+    if trusted:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= trusted:
+            return hops[-trusted]
+    return request.META.get("REMOTE_ADDR")

@@ -169,12 +169,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # How many proxies in front of the portal append to X-Forwarded-For (0: none, use the
-# socket's address). With one TLS proxy, set TRUSTED_PROXY_COUNT=1.
+# socket's address). With one TLS-terminating proxy, set TRUSTED_PROXY_COUNT=1.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+AXES_CLIENT_IP_CALLABLE = "gfmd_portal.middleware.client_ip_address"
 
 # Mail: either EMAIL_URL (smtp+tls://user:password@host:587) or the usual EMAIL_* variables.
 # While developing, mail goes to the console unless told otherwise.
