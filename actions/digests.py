@@ -7,12 +7,14 @@ and hold plain data, so rendering them never touches the database.
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +25,10 @@ from .models import DigestPreference, FollowUpAction, StatusChange
 DUE_SOON_DAYS = 14
 STALE_DAYS = 30
 CHANGES_DAYS = 7
+# A digest lists at most this many items per section, then links to the full list.
+SECTION_LIMIT = 20
+# The secretariat overview shows the oldest few overdue actions of each lead.
+OVERDUE_PER_LEAD = 5
 UNSUBSCRIBE_SALT = "actions.digest.unsubscribe"
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -133,27 +139,52 @@ def _footer_links(user, preference):
 
 
 @dataclass
+class Section:
+    """One list in a digest: the first SECTION_LIMIT items, the full count, a link to all."""
+
+    items: list
+    total: int
+    more_url: str = ""
+
+    @property
+    def hidden(self):
+        return self.total - len(self.items)
+
+    def __bool__(self):
+        return self.total > 0
+
+    def __len__(self):
+        return self.total
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def _section(queryset, to_item, more_url=""):
+    """The first items of a queryset and its total, in one query (a window count)."""
+    rows = list(queryset.annotate(section_total=Window(Count("pk")))[:SECTION_LIMIT])
+    total = rows[0].section_total if rows else 0
+    return Section([to_item(row) for row in rows], total, more_url)
+
+
+@dataclass
 class FocalPointDigest:
     user: object
     week: str
     organisations: list[str]
-    overdue: list[DigestItem] = field(default_factory=list)
-    due_soon: list[DigestItem] = field(default_factory=list)
-    stale: list[DigestItem] = field(default_factory=list)
-    changes: list[ChangeItem] = field(default_factory=list)
+    overdue: Section
+    due_soon: Section
+    stale: Section
+    changes: Section
+    attention_count: int
     settings_url: str = ""
     unsubscribe_url: str = ""
     kind = "focal_point"
     template = "digest-focal-point"
 
     @property
-    def attention_count(self):
-        """Actions needing the reader's attention: each counted once."""
-        return len({item.url for item in (*self.overdue, *self.due_soon, *self.stale)})
-
-    @property
     def item_count(self):
-        return self.attention_count + len(self.changes)
+        return self.attention_count + self.changes.total
 
     @property
     def is_empty(self):
@@ -161,20 +192,17 @@ class FocalPointDigest:
 
 
 def focal_point_digest(user, week, preference=None, now=None):
-    """The digest for one focal point: five queries, whatever the number of actions."""
+    """The digest for one focal point: six queries, whatever the number of actions."""
     reference = week_reference_time(week, now)
     today = timezone.localdate(reference)
-    organisation_ids = list(Organisation.objects.for_user(user).values_list("id", flat=True))
-    organisations = list(
-        Organisation.objects.filter(id__in=organisation_ids).values_list("acronym", flat=True)
-    )
-    mine = FollowUpAction.objects.for_organisations(organisation_ids).select_related("lead")
-    overdue = mine.overdue(today).order_by("due_date", "pk")
-    due_soon = mine.due_within(DUE_SOON_DAYS, today).order_by("due_date", "pk")
-    stale = mine.stale(STALE_DAYS, now=reference).order_by("last_reported_at", "pk")
+    organisations = dict(Organisation.objects.for_user(user).values_list("id", "acronym"))
+    mine = FollowUpAction.objects.for_organisations(list(organisations))
+    overdue = mine.overdue(today)
+    due_soon = mine.due_within(DUE_SOON_DAYS, today)
+    stale = mine.stale(STALE_DAYS, now=reference)
     changes = (
         StatusChange.objects.filter(
-            action__in=FollowUpAction.objects.for_organisations(organisation_ids).values("pk"),
+            action__in=mine.values("pk"),
             changed_at__gt=reference - datetime.timedelta(days=CHANGES_DAYS),
             changed_at__lte=reference,
         )
@@ -182,14 +210,31 @@ def focal_point_digest(user, week, preference=None, now=None):
         .select_related("action", "changed_by")
         .order_by("-changed_at", "-id")
     )
+    my_list = absolute_url(reverse("my_assignments"))
+    soon_end = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    to_item = partial(_item, today=today)
     return FocalPointDigest(
         user=user,
         week=week,
-        organisations=organisations,
-        overdue=[_item(action, today) for action in overdue],
-        due_soon=[_item(action, today) for action in due_soon],
-        stale=[_item(action, today) for action in stale],
-        changes=[_change_item(change) for change in changes],
+        organisations=sorted(organisations.values()),
+        overdue=_section(
+            overdue.select_related("lead").order_by("due_date", "pk"),
+            to_item,
+            f"{my_list}?overdue=true",
+        ),
+        due_soon=_section(
+            due_soon.select_related("lead").order_by("due_date", "pk"),
+            to_item,
+            f"{my_list}?due_after={today:%Y-%m-%d}&due_before={soon_end:%Y-%m-%d}",
+        ),
+        stale=_section(
+            stale.select_related("lead").order_by("last_reported_at", "pk"),
+            to_item,
+            f"{my_list}?stale={STALE_DAYS}",
+        ),
+        changes=_section(changes, _change_item),
+        # An action can be both overdue and without update: count each once.
+        attention_count=(overdue | due_soon | stale).count(),
         **_footer_links(user, preference),
     )
 
@@ -198,6 +243,12 @@ def focal_point_digest(user, week, preference=None, now=None):
 class OverdueGroup:
     lead: str
     items: list[DigestItem]
+    total: int
+    more_url: str = ""
+
+    @property
+    def hidden(self):
+        return self.total - len(self.items)
 
 
 @dataclass
@@ -224,7 +275,7 @@ class SecretariatDigest:
 
     @property
     def overdue_count(self):
-        return sum(len(group.items) for group in self.overdue_groups)
+        return sum(group.total for group in self.overdue_groups)
 
     @property
     def attention_count(self):
@@ -254,12 +305,38 @@ def secretariat_digest(user, week, preference=None, now=None):
         .select_related("action", "changed_by")
         .order_by("-changed_at", "-id")
     )
+    # Per lead organisation: how many are overdue, and the oldest few of them.
+    overdue = actions.overdue(today)
+    totals = dict(overdue.values_list("lead_id").annotate(n=Count("pk")).order_by())
+    oldest = (
+        overdue.select_related("lead")
+        .annotate(
+            place=Window(
+                RowNumber(), partition_by=[F("lead_id")], order_by=[F("due_date"), F("pk")]
+            )
+        )
+        .filter(place__lte=OVERDUE_PER_LEAD)
+        .order_by("lead__acronym", "due_date", "pk")
+    )
     groups = {}
-    for action in (
-        actions.overdue(today).select_related("lead").order_by("lead__acronym", "due_date", "pk")
-    ):
-        label = action.lead.acronym if action.lead_id else "No lead named"
-        groups.setdefault(label, []).append(_item(action, today))
+    for action in oldest:
+        groups.setdefault(action.lead_id, []).append(action)
+    list_url = absolute_url(reverse("action_list"))
+    overdue_groups = sorted(
+        (
+            OverdueGroup(
+                lead=rows[0].lead.acronym if lead_id else "No lead named",
+                items=[_item(action, today) for action in rows],
+                total=totals[lead_id],
+                more_url=f"{list_url}?overdue=true&lead={rows[0].lead.acronym}"
+                if lead_id
+                else f"{list_url}?overdue=true",
+            )
+            for lead_id, rows in groups.items()
+        ),
+        # The biggest backlog first.
+        key=lambda group: (-group.total, group.lead),
+    )
     open_statuses = [
         s for s in FollowUpAction.Status.values if s not in FollowUpAction.CLOSED_STATUSES
     ]
@@ -279,7 +356,7 @@ def secretariat_digest(user, week, preference=None, now=None):
             (label, counts.get(value, 0)) for value, label in FollowUpAction.Status.choices
         ],
         changes=[_change_item(change) for change in changes],
-        overdue_groups=[OverdueGroup(lead, items) for lead, items in groups.items()],
+        overdue_groups=overdue_groups,
         quiet_organisations=[
             QuietOrganisation(
                 acronym=org.acronym,

@@ -165,12 +165,14 @@ class FollowUpAction(models.Model):
             ),
         ]
         indexes = [
-            # The list filtered by status, ordered by due date; the overdue and due-soon panels.
-            models.Index(fields=["status", "due_date"], name="action_status_due_idx"),
-            # Overdue and due-soon ranges regardless of status.
-            models.Index(fields=["due_date"], name="action_due_idx"),
-            # The "no update for N days" filter and the stale panel.
-            models.Index(fields=["last_reported_at"], name="action_last_reported_idx"),
+            # The list's default order (soonest due, undated last) and its deep pages.
+            models.Index(fields=["due_date", "id"], name="action_due_idx"),
+            # The list filtered by status in that order; the overdue and due-soon panels.
+            models.Index(fields=["status", "due_date", "id"], name="action_status_due_idx"),
+            # The "no update for N days" filter, the stale panel and the "last update" sort.
+            models.Index(fields=["last_reported_at", "id"], name="action_last_reported_idx"),
+            # Text search on PostgreSQL uses trigram indexes made in migration 0005
+            # (expression indexes that SQLite cannot build).
         ]
 
     def __str__(self):

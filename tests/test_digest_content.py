@@ -111,12 +111,12 @@ def test_each_action_lands_in_its_section_and_nothing_of_other_organisations(
     digest = focal_point_digest(ilo_focal_point, WEEK)
 
     assert titles(digest.overdue) == ["Overdue workshop"]
-    assert digest.overdue[0].days_overdue == 5
+    assert digest.overdue.items[0].days_overdue == 5
     assert titles(digest.due_soon) == ["Handbook volume 2"]  # 14 days is still "next 14"
     assert titles(digest.stale) == ["Quiet network"]
     assert [change.title for change in digest.changes] == ["Data working group"]
-    assert digest.changes[0].note == "Terms of reference agreed."
-    everything = titles(digest.overdue + digest.due_soon + digest.stale) + [
+    assert digest.changes.items[0].note == "Terms of reference agreed."
+    everything = titles([*digest.overdue, *digest.due_soon, *digest.stale]) + [
         change.title for change in digest.changes
     ]
     assert "IOM-only conference" not in everything
@@ -199,7 +199,7 @@ def test_the_secretariat_mail(ilo_world, secretariat_user):
     message = mail.outbox[0]
     assert message.subject == "GFMD follow-up overview, week 2026-W48: 2 items need attention"
     assert "OVERDUE, BY LEAD ORGANISATION (2)" in message.body
-    assert "<h3>ILO</h3>" in message.alternatives[0][0]
+    assert "<h3>ILO: 1 overdue</h3>" in message.alternatives[0][0]
 
 
 @pytest.mark.django_db
@@ -231,7 +231,7 @@ def test_recipients_are_focal_points_and_secretariat_with_an_address_who_did_not
 def test_digests_build_in_a_fixed_number_of_queries(
     ilo_world, ilo_focal_point, secretariat_user, django_assert_num_queries, ilo
 ):
-    # preference, organisations (ids, acronyms), overdue, due soon, stale, changes
+    # preference, organisations, overdue, due soon, stale, changes, distinct attention count
     with django_assert_num_queries(7):
         build_digest(ilo_focal_point, WEEK, "focal_point")
     FollowUpActionFactory.create_batch(
@@ -239,9 +239,9 @@ def test_digests_build_in_a_fixed_number_of_queries(
     )
     with django_assert_num_queries(7):
         digest = build_digest(ilo_focal_point, WEEK, "focal_point")
-    assert len(digest.overdue) == 21
-    # preference, counts, changes, overdue, quiet organisations
-    with django_assert_num_queries(5):
+    assert digest.overdue.total == 21
+    # preference, counts, changes, overdue per lead, oldest overdue per lead, quiet organisations
+    with django_assert_num_queries(6):
         build_digest(secretariat_user, WEEK, "secretariat")
 
 
@@ -268,3 +268,28 @@ def test_a_past_week_is_described_as_of_its_monday(ilo_focal_point, ilo):
     earlier = focal_point_digest(ilo_focal_point, "2026-W46")  # Monday 9 November
 
     assert titles(earlier.due_soon) and not earlier.overdue
+
+
+@pytest.mark.django_db
+def test_long_sections_are_capped_with_a_link_to_the_rest(ilo, ilo_focal_point, secretariat_user):
+    ilo_focal_point.email = "f@example.org"
+    ilo_focal_point.save()
+    FollowUpActionFactory.create_batch(
+        25, lead=ilo, status=Status.PLANNED, due_date=TODAY - datetime.timedelta(days=1)
+    )
+
+    digest = focal_point_digest(ilo_focal_point, WEEK)
+    overview = secretariat_digest(secretariat_user, WEEK)
+
+    assert (len(digest.overdue.items), digest.overdue.total, digest.overdue.hidden) == (20, 25, 5)
+    assert digest.overdue.more_url == "https://portal.example.org/my/?overdue=true"
+    assert digest.attention_count == 25
+    group = overview.overdue_groups[0]
+    assert (group.lead, len(group.items), group.total) == ("ILO", 5, 25)
+    assert group.more_url.endswith("/actions/?overdue=true&lead=ILO")
+
+    call_command("send_digests", user=ilo_focal_point.username)
+    message = mail.outbox[0]
+    assert "25 actions need your attention" in message.subject
+    assert "and 5 more: https://portal.example.org/my/?overdue=true" in message.body
+    assert "And 5 more" in message.alternatives[0][0]
