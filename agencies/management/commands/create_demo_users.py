@@ -57,7 +57,8 @@ class Command(BaseCommand):
                 content_type__app_label__in=["actions", "roundtables", "agencies"]
             )
         )
-        agencies = Organisation.objects.filter(kind=Organisation.Kind.UN_AGENCY).filter(
+        # The twelve agencies of the GMG note (IOM counts as "other international" in 2007).
+        agencies = Organisation.objects.filter(
             acronym__in=[
                 "ILO",
                 "IOM",
