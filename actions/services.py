@@ -35,6 +35,18 @@ EDITABLE_FIELDS = (
     "source_reference",
 )
 
+# What a status report writes.
+STATUS_REPORT_FIELDS = [
+    "status",
+    "progress",
+    "started_on",
+    "completed_on",
+    "status_changed_at",
+    "last_reported_at",
+    "version",
+    "updated_at",
+]
+
 
 class ActionChangedSinceRead(Exception):
     """Someone saved the action after the form was read: nothing was written."""
@@ -116,18 +128,7 @@ def action_change_status(
         current._history_user = changed_by  # for the audit trail
         current.last_reported_at = now
         current.version += 1
-        current.save(
-            update_fields=[
-                "status",
-                "progress",
-                "started_on",
-                "completed_on",
-                "status_changed_at",
-                "last_reported_at",
-                "version",
-                "updated_at",
-            ]
-        )
+        current.save(update_fields=STATUS_REPORT_FIELDS)
         change = StatusChange.objects.create(
             action=current,
             changed_by=changed_by,
@@ -140,16 +141,7 @@ def action_change_status(
         )
 
     # Let the caller's object show what was saved.
-    for field in (
-        "status",
-        "progress",
-        "started_on",
-        "completed_on",
-        "status_changed_at",
-        "last_reported_at",
-        "version",
-        "updated_at",
-    ):
+    for field in STATUS_REPORT_FIELDS:
         setattr(action, field, getattr(current, field))
     return change
 
