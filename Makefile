@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 DEV_ENV := DEBUG=$${DEBUG:-true}
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint format check clean
+.PHONY: run test install lint format check clean bench
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,3 +38,21 @@ check: install
 
 clean:
 	rm -rf $(VENV) test-output
+
+# Benchmark (not part of `make test`): recreates BENCH_DATABASE_URL, fills it with
+# generate_load_data and prints one table (bench/README.md). Quick run:
+#   make bench BENCH_ACTIONS=2000 BENCH_REQUESTS=5 BENCH_WRK_SECONDS=3
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gfmd_bench
+BENCH_ACTIONS ?= 100000
+BENCH_ORGANISATIONS ?= 300
+BENCH_FOCAL_POINTS ?= 2000
+BENCH_SEED ?= 1
+BENCH_REQUESTS ?= 20
+BENCH_WRK_SECONDS ?= 30
+BENCH_DIGESTS ?= 0
+
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_DIGESTS=$(BENCH_DIGESTS) $(PY) bench/run.py --prepare \
+		--actions $(BENCH_ACTIONS) --organisations $(BENCH_ORGANISATIONS) \
+		--focal-points $(BENCH_FOCAL_POINTS) --seed $(BENCH_SEED) \
+		--requests $(BENCH_REQUESTS) --wrk-seconds $(BENCH_WRK_SECONDS)
