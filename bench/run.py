@@ -413,6 +413,28 @@ def machine():
     )
 
 
+def code_version():
+    """The commit measured, and whether the working tree differed from it."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (no git)"
+    return commit + (f" + uncommitted changes in {len(changed)} files" if changed else "")
+
+
 def check_bench_database():
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -670,6 +692,7 @@ def main():
     ]
     print()
     print(f"**Machine:** {machine()}")
+    print(f"**Code:** {code_version()}")
     print(
         f"**Data:** {action_count:,} actions, {Organisation.objects.count():,} organisations, "
         f"{User.objects.count():,} users (generate_load_data --seed {args.seed}"
