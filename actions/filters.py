@@ -12,6 +12,7 @@ from roundtables.models import Forum, RoundTable, Session
 
 from .digests import parse_week
 from .models import DigestDelivery, FollowUpAction, partnered_by
+from .widgets import FastSelect
 
 # ?sort= values, the column headers and the fields they order by; "-" sorts descending.
 SORT_FIELDS = {
@@ -73,30 +74,37 @@ class FollowUpActionFilter(django_filters.FilterSet):
         distinct=False,  # one row per action already; DISTINCT would only slow the count
     )
     forum = django_filters.ChoiceFilter(
-        choices=forum_choices, field_name="forum_id", empty_label="Any forum"
+        widget=FastSelect, choices=forum_choices, field_name="forum_id", empty_label="Any forum"
     )
     round_table = django_filters.ChoiceFilter(
+        widget=FastSelect,
         label="Round table",
         choices=round_table_choices,
         field_name="round_table_id",
         empty_label="Any round table",
     )
     session = django_filters.ChoiceFilter(
-        choices=session_choices, field_name="session_id", empty_label="Any session"
+        widget=FastSelect,
+        choices=session_choices,
+        field_name="session_id",
+        empty_label="Any session",
     )
     lead = django_filters.ChoiceFilter(
+        widget=FastSelect,
         choices=organisation_choices,
         field_name="lead__acronym",
         label="Lead",
         empty_label="Any lead",
     )
     partner = django_filters.ChoiceFilter(
+        widget=FastSelect,
         choices=organisation_choices,
         method="filter_partner",
         label="Partner",
         empty_label="Any partner",
     )
     agency = django_filters.ChoiceFilter(
+        widget=FastSelect,
         choices=organisation_choices,
         method="filter_agency",
         label="Lead or partner",

@@ -1,10 +1,8 @@
-import csv
 import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Sum
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,9 +14,11 @@ from roundtables.models import Forum, RoundTable
 
 from . import permissions, services
 from .audit import audit_entries
+from .export import csv_lines
 from .filters import DEFAULT_SORT, SORT_FIELDS, FollowUpActionFilter
 from .forms import EditActionForm, NewActionForm, StatusReportForm
 from .models import FollowUpAction, StatusChange
+from .pagination import KeysFirstPaginator
 from .services import ActionChangedSinceRead
 
 PAGE_SIZE = 25
@@ -27,18 +27,47 @@ DUE_SOON_DAYS = 30
 STALE_DAYS = 60
 
 
+def _progress_tables(totals):
+    """Status counts and average progress per forum and per round table, from one pass.
+
+    `totals` holds one row per (forum, round table, status) with its count and summed
+    progress; cancelled actions count by status but not towards progress.
+    """
+    status_counts, forum_sums, round_table_sums = {}, {}, {}
+    for row in totals:
+        status_counts[row["status"]] = status_counts.get(row["status"], 0) + row["n"]
+        if row["status"] == FollowUpAction.Status.CANCELLED:
+            continue
+        for sums, key in ((forum_sums, row["forum_id"]), (round_table_sums, row["round_table_id"])):
+            count, progress = sums.get(key, (0, 0))
+            sums[key] = (count + row["n"], progress + row["progress"])
+
+    def annotate(objects, sums):
+        for obj in objects:
+            obj.action_count, progress = sums.get(obj.pk, (0, 0))
+            obj.average_progress = progress / obj.action_count if obj.action_count else None
+        return objects
+
+    forums = annotate(list(Forum.objects.all()), forum_sums)
+    round_tables = annotate(list(RoundTable.objects.select_related("forum")), round_table_sums)
+    return status_counts, forums, round_tables
+
+
 def dashboard(request):
     today = timezone.localdate()
     actions = FollowUpAction.objects.all()
-    counts = dict(actions.values_list("status").annotate(n=Count("pk")).order_by())
-    status_counts = [
-        (value, label, counts.get(value, 0)) for value, label in FollowUpAction.Status.choices
-    ]
-    progress_filter = ~Q(actions__status=FollowUpAction.Status.CANCELLED)
+    totals = (
+        actions.values("forum_id", "round_table_id", "status")
+        .annotate(n=Count("pk"), progress=Sum("progress"))
+        .order_by()
+    )
+    counts, forum_progress, round_table_progress = _progress_tables(totals)
     context = {
         "nav": "dashboard",
         "today": today,
-        "status_counts": status_counts,
+        "status_counts": [
+            (value, label, counts.get(value, 0)) for value, label in FollowUpAction.Status.choices
+        ],
         "total": sum(counts.values()),
         "overdue": actions.overdue(today)
         .for_list()
@@ -54,14 +83,8 @@ def dashboard(request):
         "latest_changes": StatusChange.objects.select_related("action", "changed_by").order_by(
             "-changed_at", "-id"
         )[:DASHBOARD_LIST_SIZE],
-        "forum_progress": Forum.objects.annotate(
-            action_count=Count("actions", filter=progress_filter),
-            average_progress=Avg("actions__progress", filter=progress_filter),
-        ),
-        "round_table_progress": RoundTable.objects.select_related("forum").annotate(
-            action_count=Count("actions", filter=progress_filter),
-            average_progress=Avg("actions__progress", filter=progress_filter),
-        ),
+        "forum_progress": forum_progress,
+        "round_table_progress": round_table_progress,
     }
     return render(request, "actions/dashboard.html", context)
 
@@ -90,7 +113,7 @@ def _action_list_page(request, base_queryset, template, extra_context):
     filterset = FollowUpActionFilter(request.GET or None, queryset=base_queryset)
     valid = not filterset.is_bound or filterset.is_valid()
     if valid:
-        paginator = Paginator(filterset.qs.for_list(), PAGE_SIZE)
+        paginator = KeysFirstPaginator(filterset.qs.for_list(), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
     else:
         paginator, page = None, None
@@ -134,72 +157,6 @@ def my_assignments(request):
     return _action_list_page(request, base, "actions/my_assignments.html", context)
 
 
-class _Echo:
-    """csv.writer writes to this and gets the line back, so rows stream one by one."""
-
-    def write(self, value):
-        return value
-
-
-CSV_HEADER = [
-    "id",
-    "title",
-    "status",
-    "progress",
-    "lead",
-    "partners",
-    "forum",
-    "round_table",
-    "session",
-    "due_date",
-    "overdue",
-    "started_on",
-    "completed_on",
-    "status_changed_at",
-    "last_reported_at",
-    "source_reference",
-    "url",
-]
-
-
-def spreadsheet_safe(value):
-    """Stop spreadsheets from running a cell as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def _csv_rows(actions, today, site_url):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
-    for action in actions:
-        yield writer.writerow(
-            [
-                spreadsheet_safe(value)
-                for value in (
-                    action.pk,
-                    action.title,
-                    action.get_status_display(),
-                    action.progress,
-                    action.lead.acronym if action.lead else "",
-                    "; ".join(partner.acronym for partner in action.partners.all()),
-                    action.forum.short_name,
-                    action.round_table.number if action.round_table else "",
-                    action.session.code if action.session else "",
-                    action.due_date.isoformat() if action.due_date else "",
-                    "yes" if action.is_overdue(today) else "no",
-                    action.started_on.isoformat() if action.started_on else "",
-                    action.completed_on.isoformat() if action.completed_on else "",
-                    timezone.localtime(action.status_changed_at).isoformat(timespec="minutes"),
-                    timezone.localtime(action.last_reported_at).isoformat(timespec="minutes"),
-                    action.source_reference,
-                    site_url + reverse("action_detail", args=[action.pk]),
-                )
-            ]
-        )
-
-
 def action_export(request):
     """The list's filters as CSV: every matching row, streamed rather than built in memory."""
     filterset = FollowUpActionFilter(request.GET or None, queryset=FollowUpAction.objects.all())
@@ -210,10 +167,9 @@ def action_export(request):
         return HttpResponse(
             f"Cannot export: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
         )
-    rows = filterset.qs.for_list().iterator(chunk_size=2000)
     site_url = f"{request.scheme}://{request.get_host()}"
     response = StreamingHttpResponse(
-        _csv_rows(rows, timezone.localdate(), site_url), content_type="text/csv; charset=utf-8"
+        csv_lines(filterset.qs, site_url), content_type="text/csv; charset=utf-8"
     )
     stamp = datetime.date.today().isoformat()
     response["Content-Disposition"] = f'attachment; filename="gfmd-actions-{stamp}.csv"'
