@@ -96,7 +96,7 @@ def digest_preview(request):
         )
     week = digests.current_week()
     kind = "focal_point" if user.focal_points.exists() else "secretariat"
-    if request.GET.get("kind") in digests.DIGEST_BUILDERS:
+    if request.GET.get("kind") in digests.DIGEST_KINDS:
         kind = request.GET["kind"]
     digest = digests.build_digest(user, week, kind)
     html = render_to_string(f"emails/{digest.template}-body.html", {"digest": digest, "user": user})

@@ -13,14 +13,21 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db.models import Count, F, Max, Window
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import SECRETARIAT_GROUP, Organisation
 
-from .models import DigestPreference, FollowUpAction, StatusChange
+from .models import (
+    DigestPreference,
+    FollowUpAction,
+    StatusChange,
+    due_within_condition,
+    overdue_condition,
+    stale_condition,
+)
 
 DUE_SOON_DAYS = 14
 STALE_DAYS = 30
@@ -191,54 +198,6 @@ class FocalPointDigest:
         return self.item_count == 0
 
 
-def focal_point_digest(user, week, preference=None, now=None):
-    """The digest for one focal point: six queries, whatever the number of actions."""
-    reference = week_reference_time(week, now)
-    today = timezone.localdate(reference)
-    organisations = dict(Organisation.objects.for_user(user).values_list("id", "acronym"))
-    mine = FollowUpAction.objects.for_organisations(list(organisations))
-    overdue = mine.overdue(today)
-    due_soon = mine.due_within(DUE_SOON_DAYS, today)
-    stale = mine.stale(STALE_DAYS, now=reference)
-    changes = (
-        StatusChange.objects.filter(
-            action__in=mine.values("pk"),
-            changed_at__gt=reference - datetime.timedelta(days=CHANGES_DAYS),
-            changed_at__lte=reference,
-        )
-        .exclude(changed_by=user)
-        .select_related("action", "changed_by")
-        .order_by("-changed_at", "-id")
-    )
-    my_list = absolute_url(reverse("my_assignments"))
-    soon_end = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    to_item = partial(_item, today=today)
-    return FocalPointDigest(
-        user=user,
-        week=week,
-        organisations=sorted(organisations.values()),
-        overdue=_section(
-            overdue.select_related("lead").order_by("due_date", "pk"),
-            to_item,
-            f"{my_list}?overdue=true",
-        ),
-        due_soon=_section(
-            due_soon.select_related("lead").order_by("due_date", "pk"),
-            to_item,
-            f"{my_list}?due_after={today:%Y-%m-%d}&due_before={soon_end:%Y-%m-%d}",
-        ),
-        stale=_section(
-            stale.select_related("lead").order_by("last_reported_at", "pk"),
-            to_item,
-            f"{my_list}?stale={STALE_DAYS}",
-        ),
-        changes=_section(changes, _change_item),
-        # An action can be both overdue and without update: count each once.
-        attention_count=(overdue | due_soon | stale).count(),
-        **_footer_links(user, preference),
-    )
-
-
 @dataclass
 class OverdueGroup:
     lead: str
@@ -265,7 +224,7 @@ class SecretariatDigest:
     user: object
     week: str
     status_counts: list[tuple[str, int]]
-    changes: list[ChangeItem]
+    changes: Section
     overdue_groups: list[OverdueGroup]
     quiet_organisations: list[QuietOrganisation]
     settings_url: str = ""
@@ -283,7 +242,7 @@ class SecretariatDigest:
 
     @property
     def item_count(self):
-        return self.attention_count + len(self.changes)
+        return self.attention_count + self.changes.total
 
     @property
     def is_empty(self):
@@ -291,95 +250,237 @@ class SecretariatDigest:
         return False
 
 
+@dataclass
+class _Agenda:
+    """What needs attention for one organisation: action id -> (flags and sort keys)."""
+
+    actions: dict
+    changes: list  # (changed_at, change id, changed_by id) of the week, newest first
+
+
+class DigestBuilder:
+    """Builds the digests of one week's run.
+
+    Many focal points serve the same organisation, so each organisation's actions needing
+    attention and its week of changes are read once per run (one query for all the
+    organisations a digest needs that the run has not seen yet), and each digest then
+    merges its organisations' agendas and reads only the rows it shows. The secretariat
+    overview is the same for every secretariat reader and is built once.
+    """
+
+    def __init__(self, week, now=None):
+        self.week = week
+        self.reference = week_reference_time(week, now)
+        self.today = timezone.localdate(self.reference)
+        self._agendas = {}
+        self._overview = None
+
+    # --- focal points ---------------------------------------------------------------
+
+    def _load_agendas(self, organisation_ids):
+        missing = [pk for pk in organisation_ids if pk not in self._agendas]
+        if not missing:
+            return
+        for pk in missing:
+            self._agendas[pk] = _Agenda(actions={}, changes=[])
+        flags = {
+            "is_overdue": ExpressionWrapper(overdue_condition(self.today), BooleanField()),
+            "is_due_soon": ExpressionWrapper(
+                due_within_condition(DUE_SOON_DAYS, self.today), BooleanField()
+            ),
+            "is_stale": ExpressionWrapper(
+                stale_condition(STALE_DAYS, self.reference), BooleanField()
+            ),
+        }
+        columns = ("org", "pk", "is_overdue", "is_due_soon", "is_stale", "due_date")
+        attention = FollowUpAction.objects.needing_attention(
+            due_days=DUE_SOON_DAYS, stale_days=STALE_DAYS, now=self.reference
+        ).annotate(**flags)
+        led = attention.filter(lead_id__in=missing).annotate(org=F("lead_id"))
+        partnered = attention.filter(partners__in=missing).annotate(org=F("partners"))
+        # Compound queries take no ORDER BY in their parts (SQLite): clear the models' own.
+        rows = (
+            led.order_by()
+            .values_list(*columns, "last_reported_at")
+            .union(partnered.order_by().values_list(*columns, "last_reported_at"), all=True)
+        )
+        for org, pk, overdue, due_soon, stale, due_date, last_report in rows.order_by():
+            self._agendas[org].actions[pk] = (overdue, due_soon, stale, due_date, last_report)
+
+        week_changes = StatusChange.objects.order_by().filter(
+            changed_at__gt=self.reference - datetime.timedelta(days=CHANGES_DAYS),
+            changed_at__lte=self.reference,
+        )
+        change_columns = ("pk", "changed_at", "changed_by_id")
+        changes = (
+            week_changes.filter(action__lead_id__in=missing)
+            .annotate(org=F("action__lead_id"))
+            .values_list("org", *change_columns)
+            .union(
+                week_changes.filter(action__partners__in=missing)
+                .annotate(org=F("action__partners"))
+                .values_list("org", *change_columns),
+                all=True,
+            )
+        )
+        for org, pk, changed_at, changed_by_id in changes.order_by():
+            self._agendas[org].changes.append((changed_at, pk, changed_by_id))
+
+    def focal_point(self, user, preference=None):
+        organisations = dict(Organisation.objects.for_user(user).values_list("id", "acronym"))
+        self._load_agendas(list(organisations))
+        actions, changes = {}, {}
+        for org in organisations:
+            agenda = self._agendas[org]
+            actions.update(agenda.actions)
+            for changed_at, pk, changed_by_id in agenda.changes:
+                if changed_by_id != user.pk:  # one's own reports are not news
+                    changes[pk] = changed_at
+
+        def first(flag, key):
+            chosen = sorted((key(row), pk) for pk, row in actions.items() if row[flag])
+            return chosen, [pk for _, pk in chosen[:SECTION_LIMIT]]
+
+        never = datetime.date.max
+        overdue, overdue_ids = first(0, lambda row: row[3] or never)
+        due_soon, due_soon_ids = first(1, lambda row: row[3] or never)
+        stale, stale_ids = first(2, lambda row: row[4])
+        newest = sorted(((at, pk) for pk, at in changes.items()), reverse=True)
+        change_ids = [pk for _, pk in newest[:SECTION_LIMIT]]
+
+        shown = FollowUpAction.objects.select_related("lead").in_bulk(
+            overdue_ids + due_soon_ids + stale_ids
+        )
+        shown_changes = StatusChange.objects.select_related("action", "changed_by").in_bulk(
+            change_ids
+        )
+        to_item = partial(_item, today=self.today)
+        my_list = absolute_url(reverse("my_assignments"))
+        soon_end = self.today + datetime.timedelta(days=DUE_SOON_DAYS)
+        return FocalPointDigest(
+            user=user,
+            week=self.week,
+            organisations=sorted(organisations.values()),
+            overdue=Section(
+                [to_item(shown[pk]) for pk in overdue_ids],
+                len(overdue),
+                f"{my_list}?overdue=true",
+            ),
+            due_soon=Section(
+                [to_item(shown[pk]) for pk in due_soon_ids],
+                len(due_soon),
+                f"{my_list}?due_after={self.today:%Y-%m-%d}&due_before={soon_end:%Y-%m-%d}",
+            ),
+            stale=Section(
+                [to_item(shown[pk]) for pk in stale_ids],
+                len(stale),
+                f"{my_list}?stale={STALE_DAYS}",
+            ),
+            changes=Section([_change_item(shown_changes[pk]) for pk in change_ids], len(newest)),
+            attention_count=len(actions),
+            **_footer_links(user, preference),
+        )
+
+    # --- the secretariat --------------------------------------------------------------
+
+    def secretariat(self, user, preference=None):
+        if self._overview is None:
+            self._overview = self._secretariat_overview()
+        return SecretariatDigest(
+            user=user, week=self.week, **self._overview, **_footer_links(user, preference)
+        )
+
+    def _secretariat_overview(self):
+        reference, today = self.reference, self.today
+        actions = FollowUpAction.objects.all()
+        counts = dict(actions.values_list("status").annotate(n=Count("pk")).order_by())
+        changes = (
+            StatusChange.objects.filter(
+                changed_at__gt=reference - datetime.timedelta(days=CHANGES_DAYS),
+                changed_at__lte=reference,
+            )
+            .select_related("action", "changed_by")
+            .order_by("-changed_at", "-id")
+        )
+        # Per lead organisation: how many are overdue, and the oldest few of them.
+        overdue = actions.overdue(today)
+        totals = dict(overdue.values_list("lead_id").annotate(n=Count("pk")).order_by())
+        oldest = (
+            overdue.select_related("lead")
+            .annotate(
+                place=Window(
+                    RowNumber(), partition_by=[F("lead_id")], order_by=[F("due_date"), F("pk")]
+                )
+            )
+            .filter(place__lte=OVERDUE_PER_LEAD)
+            .order_by("lead__acronym", "due_date", "pk")
+        )
+        groups = {}
+        for action in oldest:
+            groups.setdefault(action.lead_id, []).append(action)
+        list_url = absolute_url(reverse("action_list"))
+        overdue_groups = sorted(
+            (
+                OverdueGroup(
+                    lead=rows[0].lead.acronym if lead_id else "No lead named",
+                    items=[_item(action, today) for action in rows],
+                    total=totals[lead_id],
+                    more_url=f"{list_url}?overdue=true&lead={rows[0].lead.acronym}"
+                    if lead_id
+                    else f"{list_url}?overdue=true",
+                )
+                for lead_id, rows in groups.items()
+            ),
+            # The biggest backlog first.
+            key=lambda group: (-group.total, group.lead),
+        )
+        quiet = (
+            Organisation.objects.filter(led_actions__in=FollowUpAction.objects.open())
+            .annotate(
+                open_actions=Count("led_actions"),
+                last_report=Max("led_actions__last_reported_at"),
+            )
+            .filter(last_report__lt=reference - datetime.timedelta(days=STALE_DAYS))
+            .order_by("last_report", "acronym")
+        )
+        return {
+            "status_counts": [
+                (label, counts.get(value, 0)) for value, label in FollowUpAction.Status.choices
+            ],
+            "changes": _section(changes, _change_item),
+            "overdue_groups": overdue_groups,
+            "quiet_organisations": [
+                QuietOrganisation(
+                    acronym=org.acronym,
+                    name=org.name,
+                    url=absolute_url(reverse("agency_detail", args=[org.acronym])),
+                    open_actions=org.open_actions,
+                    last_report=org.last_report,
+                )
+                for org in quiet
+            ],
+        }
+
+    def build(self, user, kind):
+        preference = DigestPreference.objects.filter(user=user).first()
+        if kind == "secretariat":
+            return self.secretariat(user, preference)
+        return self.focal_point(user, preference)
+
+
+DIGEST_KINDS = ("focal_point", "secretariat")
+
+
+def focal_point_digest(user, week, preference=None, now=None):
+    return DigestBuilder(week, now).focal_point(user, preference)
+
+
 def secretariat_digest(user, week, preference=None, now=None):
-    """The secretariat's weekly overview: four queries."""
-    reference = week_reference_time(week, now)
-    today = timezone.localdate(reference)
-    actions = FollowUpAction.objects.all()
-    counts = dict(actions.values_list("status").annotate(n=Count("pk")).order_by())
-    changes = (
-        StatusChange.objects.filter(
-            changed_at__gt=reference - datetime.timedelta(days=CHANGES_DAYS),
-            changed_at__lte=reference,
-        )
-        .select_related("action", "changed_by")
-        .order_by("-changed_at", "-id")
-    )
-    # Per lead organisation: how many are overdue, and the oldest few of them.
-    overdue = actions.overdue(today)
-    totals = dict(overdue.values_list("lead_id").annotate(n=Count("pk")).order_by())
-    oldest = (
-        overdue.select_related("lead")
-        .annotate(
-            place=Window(
-                RowNumber(), partition_by=[F("lead_id")], order_by=[F("due_date"), F("pk")]
-            )
-        )
-        .filter(place__lte=OVERDUE_PER_LEAD)
-        .order_by("lead__acronym", "due_date", "pk")
-    )
-    groups = {}
-    for action in oldest:
-        groups.setdefault(action.lead_id, []).append(action)
-    list_url = absolute_url(reverse("action_list"))
-    overdue_groups = sorted(
-        (
-            OverdueGroup(
-                lead=rows[0].lead.acronym if lead_id else "No lead named",
-                items=[_item(action, today) for action in rows],
-                total=totals[lead_id],
-                more_url=f"{list_url}?overdue=true&lead={rows[0].lead.acronym}"
-                if lead_id
-                else f"{list_url}?overdue=true",
-            )
-            for lead_id, rows in groups.items()
-        ),
-        # The biggest backlog first.
-        key=lambda group: (-group.total, group.lead),
-    )
-    open_statuses = [
-        s for s in FollowUpAction.Status.values if s not in FollowUpAction.CLOSED_STATUSES
-    ]
-    quiet = (
-        Organisation.objects.filter(led_actions__status__in=open_statuses)
-        .annotate(
-            open_actions=Count("led_actions"),
-            last_report=Max("led_actions__last_reported_at"),
-        )
-        .filter(last_report__lt=reference - datetime.timedelta(days=STALE_DAYS))
-        .order_by("last_report", "acronym")
-    )
-    return SecretariatDigest(
-        user=user,
-        week=week,
-        status_counts=[
-            (label, counts.get(value, 0)) for value, label in FollowUpAction.Status.choices
-        ],
-        changes=[_change_item(change) for change in changes],
-        overdue_groups=overdue_groups,
-        quiet_organisations=[
-            QuietOrganisation(
-                acronym=org.acronym,
-                name=org.name,
-                url=absolute_url(reverse("agency_detail", args=[org.acronym])),
-                open_actions=org.open_actions,
-                last_report=org.last_report,
-            )
-            for org in quiet
-        ],
-        **_footer_links(user, preference),
-    )
-
-
-DIGEST_BUILDERS = {
-    "focal_point": focal_point_digest,
-    "secretariat": secretariat_digest,
-}
+    return DigestBuilder(week, now).secretariat(user, preference)
 
 
 def build_digest(user, week, kind, now=None):
-    preference = DigestPreference.objects.filter(user=user).first()
-    return DIGEST_BUILDERS[kind](user, week, preference=preference, now=now)
+    return DigestBuilder(week, now).build(user, kind)
 
 
 def digest_recipients(username=None):

@@ -238,10 +238,11 @@ def digest_plan_week(*, week, username=None):
     return list(to_send.order_by("pk").values_list("pk", flat=True))
 
 
-def digest_deliver(*, delivery_id, now=None):
+def digest_deliver(*, delivery_id, now=None, builder=None):
     """Claim one delivery, build its digest and send it. Returns what happened:
     "sent", "empty", "unsubscribed" or "skipped" (another run holds or finished it).
     Raises DigestSendFailed when the mail server refuses; the row then says why.
+    A run sending many digests passes one `builder` (digests.DigestBuilder) for all.
     """
     now = now or timezone.now()
     # The claim: a conditional UPDATE that exactly one run can win.
@@ -258,7 +259,9 @@ def digest_deliver(*, delivery_id, now=None):
         rows.update(status=DigestDelivery.Status.UNSUBSCRIBED, item_count=0)
         return "unsubscribed"
 
-    digest = digests.build_digest(recipient, delivery.week, delivery.kind)
+    if builder is None or builder.week != delivery.week:
+        builder = digests.DigestBuilder(delivery.week)
+    digest = builder.build(recipient, delivery.kind)
     if digest.is_empty:
         rows.update(status=DigestDelivery.Status.EMPTY, item_count=0)
         return "empty"

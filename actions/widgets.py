@@ -1,5 +1,7 @@
+from html import escape
+
 from django import forms
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
@@ -15,9 +17,9 @@ class FastSelect(forms.Select):
         selected = {str(v) for v in self.format_value(value)}
         final_attrs = self.build_attrs(self.attrs, attrs)
         options = "".join(
-            f'<option value="{escape(option_value)}"'
+            f'<option value="{escape(str(option_value))}"'
             f"{' selected' if str(option_value) in selected else ''}>"
-            f"{escape(option_label)}</option>"
+            f"{escape(str(option_label))}</option>"
             for option_value, option_label in self.choices
         )
         attributes = forms.utils.flatatt({"name": name, **final_attrs})

@@ -236,11 +236,13 @@ def measure_digests(limit, errors):
         focal = [pk for pk in delivery_ids if kinds[pk] == "focal_point"]
         secretariat = [pk for pk in delivery_ids if kinds[pk] == "secretariat"]
         chosen = (focal[:limit] if limit else focal) + secretariat
+        # As send_digests does: one builder for the run, so organisations are read once.
+        builder = digests.DigestBuilder(week)
         for delivery_id in chosen:
             connection.queries_log.clear()
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
-                outcome = services.digest_deliver(delivery_id=delivery_id)
+                outcome = services.digest_deliver(delivery_id=delivery_id, builder=builder)
                 elapsed = time.perf_counter() - started
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             results[kinds[delivery_id]].append((elapsed, len(captured), outcome))

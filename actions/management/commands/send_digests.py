@@ -31,10 +31,11 @@ class Command(BaseCommand):
             return
 
         delivery_ids = services.digest_plan_week(week=week, username=username)
+        builder = digests.DigestBuilder(week)  # shared: organisations are read once per run
         outcomes = {}
         for delivery_id in delivery_ids:
             try:
-                outcome = services.digest_deliver(delivery_id=delivery_id)
+                outcome = services.digest_deliver(delivery_id=delivery_id, builder=builder)
             except services.DigestSendFailed as problem:
                 outcome = "failed"
                 self.stderr.write(f"Delivery {delivery_id} failed: {problem}")
@@ -44,9 +45,10 @@ class Command(BaseCommand):
 
     def _dry_run(self, week, username):
         recipients = digests.digest_recipients(username)
+        builder = digests.DigestBuilder(week)
         self.stdout.write(f"Week {week}, dry run: nothing is sent or recorded.")
         for user, kind in recipients:
-            digest = digests.build_digest(user, week, kind)
+            digest = builder.build(user, kind)
             if digest.is_empty:
                 what = "nothing to send"
             elif kind == "focal_point":
