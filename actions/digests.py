@@ -68,6 +68,15 @@ def week_reference_time(week, now=None):
     return timezone.make_aware(datetime.datetime.combine(monday, datetime.time(6, 0)))
 
 
+def day_month_year(value):
+    """26 February 2009: how the e-mails write a date (or the local date of a moment)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    return f"{value.day} {value:%B %Y}"
+
+
 def absolute_url(path):
     return f"{settings.SITE_URL}{path}"
 
@@ -94,6 +103,16 @@ class DigestItem:
     days_overdue: int | None = None
     last_reported_at: datetime.datetime | None = None
 
+    # Dates as the e-mails print them, formatted here: the template filter, run for every
+    # item of thousands of digests, cost more than building the rest of the digest.
+    @property
+    def due(self):
+        return day_month_year(self.due_date)
+
+    @property
+    def last_report(self):
+        return day_month_year(self.last_reported_at)
+
 
 @dataclass
 class ChangeItem:
@@ -106,6 +125,11 @@ class ChangeItem:
     changed_at: datetime.datetime
     note: str
     is_confirmation: bool
+
+    @property
+    def changed_on(self):
+        moment = timezone.localtime(self.changed_at)
+        return f"{moment.day} {moment:%B}"
 
 
 def _item(action, today):
@@ -216,7 +240,11 @@ class QuietOrganisation:
     name: str
     url: str
     open_actions: int
-    last_report: datetime.datetime
+    last_report_at: datetime.datetime
+
+    @property
+    def last_report(self):
+        return day_month_year(self.last_report_at)
 
 
 @dataclass
@@ -268,16 +296,27 @@ class DigestBuilder:
     overview is the same for every secretariat reader and is built once.
     """
 
-    def __init__(self, week, now=None):
+    def __init__(self, week, now=None, whole_run=False):
+        """`whole_run`: this builder will serve every focal point of the week (the command,
+        the benchmark), so read all their organisations' agendas in one go at the start."""
         self.week = week
         self.reference = week_reference_time(week, now)
         self.today = timezone.localdate(self.reference)
         self._agendas = {}
         self._overview = None
+        self._read_all_first = whole_run
 
     # --- focal points ---------------------------------------------------------------
 
     def _load_agendas(self, organisation_ids):
+        if self._read_all_first:
+            self._read_all_first = False
+            organisation_ids = {
+                *organisation_ids,
+                *Organisation.objects.filter(focal_points__isnull=False).values_list(
+                    "pk", flat=True
+                ),
+            }
         missing = [pk for pk in organisation_ids if pk not in self._agendas]
         if not missing:
             return
@@ -455,7 +494,7 @@ class DigestBuilder:
                     name=org.name,
                     url=absolute_url(reverse("agency_detail", args=[org.acronym])),
                     open_actions=org.open_actions,
-                    last_report=org.last_report,
+                    last_report_at=org.last_report,
                 )
                 for org in quiet
             ],

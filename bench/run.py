@@ -237,7 +237,7 @@ def measure_digests(limit, errors):
         secretariat = [pk for pk in delivery_ids if kinds[pk] == "secretariat"]
         chosen = (focal[:limit] if limit else focal) + secretariat
         # As send_digests does: one builder for the run, so organisations are read once.
-        builder = digests.DigestBuilder(week)
+        builder = digests.DigestBuilder(week, whole_run=True)
         for delivery_id in chosen:
             connection.queries_log.clear()
             with CaptureQueriesContext(connection) as captured:

@@ -310,3 +310,18 @@ def test_long_sections_are_capped_with_a_link_to_the_rest(ilo, ilo_focal_point, 
     assert "25 actions need your attention" in message.subject
     assert "and 5 more: https://portal.example.org/my/?overdue=true" in message.body
     assert "And 5 more" in message.alternatives[0][0]
+
+
+@pytest.mark.django_db
+def test_a_whole_run_builder_says_the_same_as_one_digest_at_a_time(
+    ilo_world, ilo_focal_point, iom_focal_point, iom
+):
+    iom_focal_point.email = "iom.focal@example.org"
+    iom_focal_point.save()
+    run = DigestBuilder(WEEK, whole_run=True)
+
+    for user in (ilo_focal_point, iom_focal_point):
+        together, alone = run.build(user, "focal_point"), build_digest(user, WEEK, "focal_point")
+        for section in ("overdue", "due_soon", "stale", "changes"):
+            assert getattr(together, section) == getattr(alone, section), (user, section)
+        assert together.attention_count == alone.attention_count

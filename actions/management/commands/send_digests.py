@@ -31,7 +31,8 @@ class Command(BaseCommand):
             return
 
         delivery_ids = services.digest_plan_week(week=week, username=username)
-        builder = digests.DigestBuilder(week)  # shared: organisations are read once per run
+        # One builder for the run: every organisation's agenda is read once, up front.
+        builder = digests.DigestBuilder(week, whole_run=not username)
         outcomes = {}
         for delivery_id in delivery_ids:
             try:
@@ -45,7 +46,7 @@ class Command(BaseCommand):
 
     def _dry_run(self, week, username):
         recipients = digests.digest_recipients(username)
-        builder = digests.DigestBuilder(week)
+        builder = digests.DigestBuilder(week, whole_run=not username)
         self.stdout.write(f"Week {week}, dry run: nothing is sent or recorded.")
         for user, kind in recipients:
             digest = builder.build(user, kind)
