@@ -195,6 +195,9 @@ class FollowUpAction(models.Model):
             models.Index(fields=["status", "due_date", "id"], name="action_status_due_idx"),
             # The "no update for N days" filter, the stale panel and the "last update" sort.
             models.Index(fields=["last_reported_at", "id"], name="action_last_reported_idx"),
+            # "Actions these organisations lead": ids straight from the index (lead filter,
+            # /my/, digests). Its partner half is served by migration 0006's index.
+            models.Index(fields=["lead", "id"], name="action_lead_id_idx"),
             # Text search on PostgreSQL uses trigram indexes made in migration 0005
             # (expression indexes that SQLite cannot build).
         ]
