@@ -298,7 +298,7 @@ def test_long_sections_are_capped_with_a_link_to_the_rest(ilo, ilo_focal_point, 
     digest = focal_point_digest(ilo_focal_point, WEEK)
     overview = secretariat_digest(secretariat_user, WEEK)
 
-    assert (len(digest.overdue.items), digest.overdue.total, digest.overdue.hidden) == (20, 25, 5)
+    assert (len(digest.overdue.items), digest.overdue.total, digest.overdue.hidden) == (10, 25, 15)
     assert digest.overdue.more_url == "https://portal.example.org/my/?overdue=true"
     assert digest.attention_count == 25
     group = overview.overdue_groups[0]
@@ -308,8 +308,8 @@ def test_long_sections_are_capped_with_a_link_to_the_rest(ilo, ilo_focal_point, 
     call_command("send_digests", user=ilo_focal_point.username)
     message = mail.outbox[0]
     assert "25 actions need your attention" in message.subject
-    assert "and 5 more: https://portal.example.org/my/?overdue=true" in message.body
-    assert "And 5 more" in message.alternatives[0][0]
+    assert "and 15 more: https://portal.example.org/my/?overdue=true" in message.body
+    assert "And 15 more" in message.alternatives[0][0]
 
 
 @pytest.mark.django_db
