@@ -16,7 +16,12 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-run: install
+# A development .env (DEBUG on), so `python manage.py ...` works in this checkout too.
+.env:
+	cp .env.example .env
+	@echo "Created .env for development from .env.example (DEBUG=true)."
+
+run: install .env
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py load_gfmd
 	$(DEV_ENV) $(PY) manage.py create_demo_users

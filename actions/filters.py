@@ -64,6 +64,12 @@ def session_choices():
     ]
 
 
+def _select(label, empty_label, **kwargs):
+    return django_filters.ChoiceFilter(
+        label=label, empty_label=empty_label, choices=(), widget=FastSelect, **kwargs
+    )
+
+
 class FollowUpActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Text", method="filter_text", help_text="Words in the title or description."
@@ -73,43 +79,13 @@ class FollowUpActionFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         distinct=False,  # one row per action already; DISTINCT would only slow the count
     )
-    forum = django_filters.ChoiceFilter(
-        widget=FastSelect, choices=forum_choices, field_name="forum_id", empty_label="Any forum"
-    )
-    round_table = django_filters.ChoiceFilter(
-        widget=FastSelect,
-        label="Round table",
-        choices=round_table_choices,
-        field_name="round_table_id",
-        empty_label="Any round table",
-    )
-    session = django_filters.ChoiceFilter(
-        widget=FastSelect,
-        choices=session_choices,
-        field_name="session_id",
-        empty_label="Any session",
-    )
-    lead = django_filters.ChoiceFilter(
-        widget=FastSelect,
-        choices=organisation_choices,
-        field_name="lead__acronym",
-        label="Lead",
-        empty_label="Any lead",
-    )
-    partner = django_filters.ChoiceFilter(
-        widget=FastSelect,
-        choices=organisation_choices,
-        method="filter_partner",
-        label="Partner",
-        empty_label="Any partner",
-    )
-    agency = django_filters.ChoiceFilter(
-        widget=FastSelect,
-        choices=organisation_choices,
-        method="filter_agency",
-        label="Lead or partner",
-        empty_label="Any organisation",
-    )
+    # Their choices are read in __init__, once per request.
+    forum = _select("Forum", "Any forum", field_name="forum_id")
+    round_table = _select("Round table", "Any round table", field_name="round_table_id")
+    session = _select("Session", "Any session", field_name="session_id")
+    lead = _select("Lead", "Any lead", field_name="lead__acronym")
+    partner = _select("Partner", "Any partner", method="filter_partner")
+    agency = _select("Lead or partner", "Any organisation", method="filter_agency")
     due_after = django_filters.DateFilter(
         field_name="due_date",
         lookup_expr="gte",

@@ -20,7 +20,8 @@ DEBUG = env.bool("DEBUG", default=False)
 
 # A fixed key is only acceptable while developing; a server must bring its own.
 DEVELOPMENT_SECRET_KEY = "django-insecure-gfmd-portal-development-key-do-not-deploy"
-SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY if DEBUG else "")
+# An empty SECRET_KEY= line (as in .env.example) counts as unset.
+SECRET_KEY = env.str("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
@@ -79,8 +80,11 @@ TEMPLATES = [
     },
 ]
 
+# An empty DATABASE_URL= line counts as unset: the SQLite file beside manage.py.
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
