@@ -146,6 +146,16 @@ class FollowUpActionFilter(django_filters.FilterSet):
             queryset = order_actions(queryset, DEFAULT_SORT)
         return queryset
 
+    def narrowing_filters(self):
+        """The names of the filters that leave out actions (sorting does not)."""
+        if not self.is_bound:
+            return set()
+        return {
+            name
+            for name, value in self.form.cleaned_data.items()
+            if name != "sort" and value not in (None, "", [])
+        }
+
     def filter_sort(self, queryset, name, value):
         return order_actions(queryset, value)
 

@@ -11,6 +11,12 @@ class KeysFirstPaginator(Paginator):
     query: the ids come as a subquery.
     """
 
+    def __init__(self, object_list, per_page, count=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            # Counted already, more cheaply than COUNT(*) over the list could.
+            self.__dict__["count"] = count
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page

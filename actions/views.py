@@ -108,12 +108,34 @@ def _sort_columns(request, current_sort):
     return columns
 
 
-def _action_list_page(request, base_queryset, template, extra_context):
-    """The filtered, sorted, paginated list shared by /actions/ and /my/."""
+def _count_by_organisations(filterset, organisations):
+    """When organisations are the list's only limit (/my/ with no filter, or /actions/ with
+    only ?agency=), count their actions from the indexes: a busy organisation's 30,000
+    actions are counted in a few milliseconds instead of visited. None otherwise."""
+    narrowing = filterset.narrowing_filters()
+    if organisations is not None and not narrowing:
+        return FollowUpAction.objects.count_for_organisations(organisations)
+    if organisations is None and narrowing == {"agency"}:
+        agency = filterset.form.cleaned_data["agency"]
+        return FollowUpAction.objects.count_for_organisations(
+            Organisation.objects.filter(acronym=agency)
+        )
+    return None
+
+
+def _action_list_page(request, base_queryset, template, extra_context, organisations=None):
+    """The filtered, sorted, paginated list shared by /actions/ and /my/.
+
+    `organisations`: the ones `base_queryset` is limited to (a focal point's), if any.
+    """
     filterset = FollowUpActionFilter(request.GET or None, queryset=base_queryset)
     valid = not filterset.is_bound or filterset.is_valid()
     if valid:
-        paginator = KeysFirstPaginator(filterset.qs.for_list(), PAGE_SIZE)
+        paginator = KeysFirstPaginator(
+            filterset.qs.for_list(),
+            PAGE_SIZE,
+            count=_count_by_organisations(filterset, organisations),
+        )
         page = paginator.get_page(request.GET.get("page"))
     else:
         paginator, page = None, None
@@ -146,15 +168,17 @@ def my_assignments(request):
     user = request.user
     organisations = list(Organisation.objects.for_user(user))
     if permissions.can_manage_actions(user):
-        base = FollowUpAction.objects.all()
+        base, scope = FollowUpAction.objects.all(), None
     else:
-        base = FollowUpAction.objects.for_organisations(organisations)
+        base, scope = FollowUpAction.objects.for_organisations(organisations), organisations
     context = {
         "nav": "my",
         "organisations": organisations,
         "is_secretariat": permissions.can_manage_actions(user),
     }
-    return _action_list_page(request, base, "actions/my_assignments.html", context)
+    return _action_list_page(
+        request, base, "actions/my_assignments.html", context, organisations=scope
+    )
 
 
 def action_export(request):

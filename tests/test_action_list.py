@@ -270,10 +270,11 @@ def test_a_user_serving_two_organisations_sees_both_without_duplicates(
     FocalPoint.objects.create(user=ilo_focal_point, organisation=iom)
     client.force_login(ilo_focal_point)
     response = client.get(reverse("my_assignments"))
-    # The consultation is IOM-led with ILO as partner: listed once.
+    # The consultation is IOM-led with ILO as partner: listed once, counted once.
     assert sorted(titles(response)) == sorted(
         [listing[k].title for k in ("handbook", "consultation", "compendium")]
     )
+    assert b"3 actions." in response.content
 
 
 @pytest.mark.django_db
