@@ -4,6 +4,7 @@ from agencies.models import Organisation
 from roundtables.models import RoundTable, Session
 
 from .models import FollowUpAction
+from .services import EDITABLE_FIELDS
 
 
 class StatusReportForm(forms.Form):
@@ -61,19 +62,8 @@ class ActionForm(forms.ModelForm):
 
     class Meta:
         model = FollowUpAction
-        fields = [
-            "title",
-            "description",
-            "forum",
-            "round_table",
-            "session",
-            "lead",
-            "partners",
-            "due_date",
-            "started_on",
-            "completed_on",
-            "source_reference",
-        ]
+        # What the service lets the secretariat edit, and with whom the action is done.
+        fields = [*EDITABLE_FIELDS, "partners"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "due_date": forms.DateInput(attrs={"type": "date"}),

@@ -29,7 +29,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from actions.models import FollowUpAction
-from actions.services import action_create, action_update
+from actions.services import EDITABLE_FIELDS, action_create, action_update
 from agencies.models import SECRETARIAT_GROUP, Organisation
 from roundtables.models import Forum, Involvement, RoundTable, Session
 
@@ -71,17 +71,10 @@ ACTION_KEYS = {
 }
 TOP_LEVEL_KEYS = {"organisations", "forums", "involvements", "actions"}
 
-# What the file may change on an action that already exists (a subset of
-# actions.services.EDITABLE_FIELDS: the dates staff record stay theirs).
-ACTION_DESCRIPTIVE_FIELDS = (
-    "title",
-    "description",
-    "forum",
-    "round_table",
-    "session",
-    "lead",
-    "due_date",
-    "source_reference",
+# What the file may change on an action that already exists: what staff may edit, but
+# the dates they record (started, completed) stay theirs.
+ACTION_DESCRIPTIVE_FIELDS = tuple(
+    name for name in EDITABLE_FIELDS if name not in ("started_on", "completed_on")
 )
 
 
