@@ -8,10 +8,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from agencies.models import Organisation
-from roundtables.models import Forum, RoundTable, Session
+from roundtables.selectors import forum_tree_choices
 
 from .digests import parse_week
-from .models import DigestDelivery, FollowUpAction, partnered_by
+from .models import ActionsOfOrganisations, DigestDelivery, FollowUpAction, partnered_by
 from .widgets import FastSelect
 
 # ?sort= values, the column headers and the fields they order by; "-" sorts descending.
@@ -40,28 +40,8 @@ def order_actions(queryset, sort):
     return queryset.order_by(order, "pk")
 
 
-def organisation_choices():
-    return [
-        (acronym, acronym) for acronym in Organisation.objects.values_list("acronym", flat=True)
-    ]
-
-
-def forum_choices():
-    return [(forum.pk, forum.short_name) for forum in Forum.objects.only("pk", "short_name")]
-
-
-def round_table_choices():
-    return [
-        (rt.pk, f"{rt.forum.short_name} · RT {rt.number}: {rt.theme}")
-        for rt in RoundTable.objects.select_related("forum")
-    ]
-
-
-def session_choices():
-    return [
-        (session.pk, f"{session.round_table.forum.short_name} · {session.code} {session.title}")
-        for session in Session.objects.select_related("round_table__forum")
-    ]
+def organisation_ids_by_acronym():
+    return dict(Organisation.objects.values_list("acronym", "id"))
 
 
 def _select(label, empty_label, **kwargs):
@@ -123,15 +103,21 @@ class FollowUpActionFilter(django_filters.FilterSet):
         model = FollowUpAction
         fields = []  # every filter is declared above
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation_ids=None, **kwargs):
+        """`organisation_ids`: {acronym: id} of every organisation, if the view has read it."""
         super().__init__(*args, **kwargs)
         # Read each list of choices once: the form validates and renders it several times,
         # and lead, partner and agency share one list of organisations.
-        organisations = organisation_choices()
+        # Acronyms in the form; ids in the SQL, so the planner can use its statistics.
+        if organisation_ids is None:
+            organisation_ids = organisation_ids_by_acronym()
+        self.organisation_ids = organisation_ids
+        organisations = [(acronym, acronym) for acronym in self.organisation_ids]
+        forums, round_tables, sessions = forum_tree_choices()
         fixed_choices = {
-            "forum": forum_choices(),
-            "round_table": round_table_choices(),
-            "session": session_choices(),
+            "forum": forums,
+            "round_table": round_tables,
+            "session": sessions,
             "lead": organisations,
             "partner": organisations,
             "agency": organisations,
@@ -163,10 +149,12 @@ class FollowUpActionFilter(django_filters.FilterSet):
         return queryset.search(value)
 
     def filter_partner(self, queryset, name, value):
-        return queryset.filter(pk__in=partnered_by(Organisation.objects.filter(acronym=value)))
+        return queryset.filter(pk__in=partnered_by([self.organisation_ids[value]]))
 
     def filter_agency(self, queryset, name, value):
-        return queryset.for_organisations(Organisation.objects.filter(acronym=value))
+        # Kept, so the view can count the list from it when it is the only filter.
+        self.agency_actions = ActionsOfOrganisations([self.organisation_ids[value]])
+        return self.agency_actions.filter(queryset)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value == "true" else queryset.not_overdue()

@@ -62,18 +62,18 @@ class FollowUpActionQuerySet(models.QuerySet):
             return self
         return self.filter(Q(title__icontains=text) | Q(description__icontains=text))
 
-    def for_organisations(self, organisations):
+    def for_organisations(self, organisation_ids):
         """Actions these organisations lead or partner in.
 
-        As ids from two index scans joined by UNION: `lead IN ... OR id IN (partners)`
-        reads the whole table for every organisation (about 30 ms at 100,000 actions), the
-        UNION a few hundred index entries for a typical one (1-4 ms).
+        Pass ids, not a queryset: with the ids in the SQL, PostgreSQL knows from its
+        statistics whether an organisation is in 100 actions or in 30,000, and picks its plan
+        for each (see ActionParticipant).
         """
-        return self.filter(pk__in=ids_of_actions_of(organisations))
+        return self.filter(pk__in=participations_of(organisation_ids).values("action_id"))
 
-    def count_for_organisations(self, organisations):
-        """How many actions these organisations lead or partner in, from the indexes alone."""
-        return ids_of_actions_of(organisations).count()
+    def count_for_organisations(self, organisation_ids):
+        """How many actions these organisations lead or partner in, from one index alone."""
+        return participations_of(organisation_ids).values("action_id").distinct().count()
 
     def for_list(self):
         """What a row of the action table shows, in a fixed number of queries."""
@@ -87,10 +87,39 @@ class FollowUpActionQuerySet(models.QuerySet):
         ).prefetch_related("partners")
 
 
-def ids_of_actions_of(organisations):
-    """Ids of the actions the organisations lead or partner in, as a UNION subquery."""
-    led = FollowUpAction.objects.filter(lead__in=organisations).order_by().values("pk")
-    return led.union(partnered_by(organisations).order_by())
+def participations_of(organisation_ids):
+    return ActionParticipant.objects.filter(organisation_id__in=list(organisation_ids))
+
+
+class ActionsOfOrganisations:
+    """The actions some organisations lead or partner in, read the cheap way for their number.
+
+    Up to FEW actions: their ids are read in one query, the list is filtered by those ids
+    and counted from them. More: a subquery on ActionParticipant, counted by a second
+    query, and PostgreSQL walks the list's sort index, stopping after a page.
+
+    Why not always the subquery: for a mid-sized organisation (about 500 of 100,000
+    actions) the planner also chose the walk, and probed 11,000 index entries to find 25
+    rows (28-44 ms); from the ids, 3 ms.
+    """
+
+    FEW = 2000
+
+    def __init__(self, organisation_ids):
+        self.organisation_ids = list(organisation_ids)
+        first = participations_of(self.organisation_ids).values_list("action_id", flat=True)
+        first = list(first.distinct()[: self.FEW + 1])
+        self.action_ids = first if len(first) <= self.FEW else None
+
+    def filter(self, queryset):
+        if self.action_ids is not None:
+            return queryset.filter(pk__in=self.action_ids)
+        return queryset.for_organisations(self.organisation_ids)
+
+    def count(self):
+        if self.action_ids is not None:
+            return len(self.action_ids)
+        return FollowUpAction.objects.count_for_organisations(self.organisation_ids)
 
 
 def partnered_by(organisations):
@@ -289,6 +318,51 @@ class StatusChange(models.Model):
     def is_confirmation(self):
         """A report that changed nothing: same status, same progress, with a note."""
         return self.old_status == self.new_status and self.old_progress == self.progress
+
+
+class ActionParticipant(models.Model):
+    """An organisation leading or partnering in an action: "lead or partner" as one table.
+
+    Derived data, written only by the database: triggers (migration 0007) add and remove a
+    row whenever an action's lead or its partners change, whoever changes them (the
+    services, the admin, bulk inserts, SQL). Never write these rows from Python.
+
+    Why it exists: "actions an organisation leads or partners in" spans two tables, so the
+    planner could not tell a small organisation (100 actions) from a busy one (30,000) and
+    joined and sorted all of a busy one's actions to show 25. Here it reads the
+    organisation's count from this table's statistics and, for a busy one, walks the list's
+    sort index and stops after the page (0.7 ms instead of 85 ms at 100,000 actions).
+    """
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead"
+        PARTNER = "partner", "Partner"
+
+    action = models.ForeignKey(
+        FollowUpAction, on_delete=models.CASCADE, related_name="participants", db_index=False
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="participations", db_index=False
+    )
+    # One row per role, so each trigger keeps its own rows and none has to look at the
+    # other table (which two concurrent edits could each see before the other's commit).
+    role = models.CharField(max_length=10, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            # Also the index of "the actions of these organisations" (lists, /my/, counts).
+            models.UniqueConstraint(
+                fields=["organisation", "action", "role"], name="participant_unique_org_action"
+            ),
+        ]
+        indexes = [
+            # "Is this organisation in this action?", asked row by row while walking the
+            # list's sort index for a busy organisation.
+            models.Index(fields=["action", "organisation"], name="participant_action_org_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.role} in {self.action_id}"
 
 
 class DigestPreference(models.Model):

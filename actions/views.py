@@ -17,7 +17,7 @@ from .audit import audit_entries
 from .export import csv_lines
 from .filters import DEFAULT_SORT, SORT_FIELDS, FollowUpActionFilter
 from .forms import EditActionForm, NewActionForm, StatusReportForm
-from .models import FollowUpAction, StatusChange
+from .models import ActionsOfOrganisations, FollowUpAction, StatusChange
 from .pagination import KeysFirstPaginator
 from .services import ActionChangedSinceRead
 
@@ -108,34 +108,34 @@ def _sort_columns(request, current_sort):
     return columns
 
 
-def _count_by_organisations(filterset, organisations):
+def _count_by_organisations(filterset, scope):
     """When organisations are the list's only limit (/my/ with no filter, or /actions/ with
-    only ?agency=), count their actions from the indexes: a busy organisation's 30,000
-    actions are counted in a few milliseconds instead of visited. None otherwise."""
+    only ?agency=), count their actions from ActionParticipant alone: a busy organisation's
+    30,000 actions are counted without visiting them. None otherwise."""
     narrowing = filterset.narrowing_filters()
-    if organisations is not None and not narrowing:
-        return FollowUpAction.objects.count_for_organisations(organisations)
-    if organisations is None and narrowing == {"agency"}:
-        agency = filterset.form.cleaned_data["agency"]
-        return FollowUpAction.objects.count_for_organisations(
-            Organisation.objects.filter(acronym=agency)
-        )
+    if scope is not None and not narrowing:
+        return scope.count()
+    if scope is None and narrowing == {"agency"}:
+        return filterset.agency_actions.count()
     return None
 
 
-def _action_list_page(request, base_queryset, template, extra_context, organisations=None):
+def _action_list_page(
+    request, base_queryset, template, extra_context, scope=None, organisation_ids=None
+):
     """The filtered, sorted, paginated list shared by /actions/ and /my/.
 
-    `organisations`: the ones `base_queryset` is limited to (a focal point's), if any.
+    `scope`: the ActionsOfOrganisations `base_queryset` is limited to (a focal point's);
+    `organisation_ids`: {acronym: id} of every organisation, if read already.
     """
-    filterset = FollowUpActionFilter(request.GET or None, queryset=base_queryset)
+    filterset = FollowUpActionFilter(
+        request.GET or None, queryset=base_queryset, organisation_ids=organisation_ids
+    )
     valid = not filterset.is_bound or filterset.is_valid()
     if valid:
-        paginator = KeysFirstPaginator(
-            filterset.qs.for_list(),
-            PAGE_SIZE,
-            count=_count_by_organisations(filterset, organisations),
-        )
+        actions = filterset.qs.for_list()  # runs the filters, ?agency= reads its ids here
+        count = _count_by_organisations(filterset, scope)
+        paginator = KeysFirstPaginator(actions, PAGE_SIZE, count=count)
         page = paginator.get_page(request.GET.get("page"))
     else:
         paginator, page = None, None
@@ -166,18 +166,29 @@ def action_list(request):
 def my_assignments(request):
     """A focal point's actions (lead or partner); secretariat staff see everything."""
     user = request.user
-    organisations = list(Organisation.objects.for_user(user))
+    # Every organisation for the filters, and which are the user's, in one query.
+    directory = list(
+        Organisation.objects.with_served_by(user).values_list("acronym", "id", "served")
+    )
+    organisation_ids = {acronym: pk for acronym, pk, _served in directory}
+    mine = {acronym: pk for acronym, pk, served in directory if served}
     if permissions.can_manage_actions(user):
         base, scope = FollowUpAction.objects.all(), None
     else:
-        base, scope = FollowUpAction.objects.for_organisations(organisations), organisations
+        scope = ActionsOfOrganisations(mine.values())
+        base = scope.filter(FollowUpAction.objects.all())
     context = {
         "nav": "my",
-        "organisations": organisations,
+        "organisations": list(mine),
         "is_secretariat": permissions.can_manage_actions(user),
     }
     return _action_list_page(
-        request, base, "actions/my_assignments.html", context, organisations=scope
+        request,
+        base,
+        "actions/my_assignments.html",
+        context,
+        scope=scope,
+        organisation_ids=organisation_ids,
     )
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 
 SECRETARIAT_GROUP = "Secretariat"
 
@@ -14,6 +15,11 @@ class OrganisationQuerySet(models.QuerySet):
     def for_user(self, user):
         """The organisations a user serves as focal point for."""
         return self.filter(focal_points__user=user)
+
+    def with_served_by(self, user):
+        """Each organisation with `served`: whether `user` is one of its focal points."""
+        serves = FocalPoint.objects.filter(user=user, organisation=OuterRef("pk"))
+        return self.annotate(served=Exists(serves))
 
 
 class Organisation(models.Model):

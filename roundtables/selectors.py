@@ -161,3 +161,32 @@ def build_matrix(forum):
     return Matrix(
         forum=forum, groups=groups, sessions=sessions, rows=rows, involvement_count=placed
     )
+
+
+def forum_tree_choices():
+    """Forums, round tables and sessions as (pk, label) choices for the action filters.
+
+    One query (forums joined to their round tables and sessions) instead of one per list:
+    the list pages have ten queries to spend. Forums without round tables and round tables
+    without sessions are kept.
+    """
+    rows = Forum.objects.order_by(
+        "number", "round_tables__number", "round_tables__sessions__code"
+    ).values_list(
+        "pk",
+        "short_name",
+        "round_tables__pk",
+        "round_tables__number",
+        "round_tables__theme",
+        "round_tables__sessions__pk",
+        "round_tables__sessions__code",
+        "round_tables__sessions__title",
+    )
+    forums, round_tables, sessions = {}, {}, []
+    for forum_pk, forum, rt_pk, rt_number, theme, session_pk, code, title in rows:
+        forums.setdefault(forum_pk, forum)
+        if rt_pk is not None:
+            round_tables.setdefault(rt_pk, f"{forum} · RT {rt_number}: {theme}")
+        if session_pk is not None:
+            sessions.append((session_pk, f"{forum} · {code} {title}"))
+    return list(forums.items()), list(round_tables.items()), sessions

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from actions.models import FollowUpAction
+from actions.models import ActionsOfOrganisations, FollowUpAction
 from tests.factories import (
     FollowUpActionFactory,
     ForumFactory,
@@ -139,6 +139,27 @@ def test_forum_round_table_and_session_filters(client, secretariat_user, listing
     assert titles(by_forum) == [listing["ipmd"].title]
     assert set(titles(by_round_table)) == {listing["handbook"].title, listing["consultation"].title}
     assert titles(by_session) == [listing["consultation"].title]
+
+
+@pytest.mark.django_db
+def test_filter_choices_include_forums_and_round_tables_without_children(client, secretariat_user):
+    """Forums, round tables and sessions come from one query; none may drop out of it."""
+    bare_forum = ForumFactory(number=130, short_name="GFMD 2030")
+    rt = RoundTableFactory(forum=ForumFactory(number=120, short_name="GFMD 2020"), number=2)
+    bare_rt = RoundTableFactory(forum=rt.forum, number=1, theme="Data")
+    later = SessionFactory(round_table=rt, code="2.2", title="Later")
+    sooner = SessionFactory(round_table=rt, code="2.1", title="Sooner")
+
+    form = get_list(client, secretariat_user).context["filter"].form
+
+    assert [label for _, label in form.fields["forum"].choices[1:]] == ["GFMD 2020", "GFMD 2030"]
+    assert [pk for pk, _ in form.fields["round_table"].choices[1:]] == [bare_rt.pk, rt.pk]
+    assert form.fields["round_table"].choices[1][1] == "GFMD 2020 · RT 1: Data"
+    assert form.fields["session"].choices[1:] == [
+        (sooner.pk, "GFMD 2020 · 2.1 Sooner"),
+        (later.pk, "GFMD 2020 · 2.2 Later"),
+    ]
+    assert bare_forum.pk in [pk for pk, _ in form.fields["forum"].choices]
 
 
 @pytest.mark.django_db
@@ -289,25 +310,60 @@ def make_actions(count, lead, partners):
         FollowUpActionFactory(lead=lead, partners=partners, status=Status.PLANNED)
 
 
-# Session, user, the Secretariat group check, four lists of filter choices (organisations,
-# forums, round tables, sessions), the count, the page of rows and their partners; on /my/
-# the user's own organisations on top.
-EXPECTED_LIST_QUERIES = {"action_list": 10, "my_assignments": 11}
+# Session, user, the Secretariat group check, the organisations (on /my/ with which are the
+# user's), forums with their round tables and sessions, the ids of ?agency='s actions, the
+# count, the page of rows and their partners; on /my/ a focal point's own actions on top.
+EXPECTED_LIST_QUERIES = {
+    ("action_list", "secretariat_user"): 9,
+    ("action_list", "ilo_focal_point"): 9,
+    ("my_assignments", "secretariat_user"): 9,
+    ("my_assignments", "ilo_focal_point"): 10,
+}
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", ["action_list", "my_assignments"])
 @pytest.mark.parametrize("persona", ["secretariat_user", "ilo_focal_point"])
 @pytest.mark.parametrize("rows", [5, 50])
+@pytest.mark.parametrize("few", [ActionsOfOrganisations.FEW, 10])
 def test_list_pages_run_a_fixed_number_of_queries(
-    request, client, django_assert_num_queries, ilo, iom, url_name, persona, rows
+    request, client, django_assert_num_queries, monkeypatch, ilo, iom, url_name, persona, rows, few
 ):
+    """Whether an organisation's actions are few (read as ids) or many (a subquery)."""
+    monkeypatch.setattr(ActionsOfOrganisations, "FEW", few)
     FollowUpActionFactory.create_batch(rows, lead=ilo, partners=[iom], status=Status.PLANNED)
     client.force_login(request.getfixturevalue(persona))
 
-    with django_assert_num_queries(EXPECTED_LIST_QUERIES[url_name]):
+    with django_assert_num_queries(EXPECTED_LIST_QUERIES[url_name, persona]):
         response = client.get(
             reverse(url_name), {"status": "planned", "agency": "ILO", "sort": "-due"}
         )
 
+    assert len(titles(response)) == min(rows, 25)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url_name", "rows", "queries"),
+    [
+        # Few actions: counted from their ids. Many: counted by one more query.
+        ("my_assignments", 5, 8),
+        ("my_assignments", 50, 9),
+        ("action_list", 5, 8),
+        ("action_list", 50, 9),
+    ],
+)
+def test_an_organisations_list_is_counted_without_visiting_its_actions(
+    client, django_assert_num_queries, monkeypatch, ilo, ilo_focal_point, url_name, rows, queries
+):
+    monkeypatch.setattr(ActionsOfOrganisations, "FEW", 10)
+    FollowUpActionFactory.create_batch(rows, lead=ilo, status=Status.PLANNED)
+    FollowUpActionFactory.create_batch(3, status=Status.PLANNED)  # someone else's
+    client.force_login(ilo_focal_point)
+    params = {"agency": "ILO"} if url_name == "action_list" else {}
+
+    with django_assert_num_queries(queries):
+        response = client.get(reverse(url_name), params)
+
+    assert response.context["result_count"] == rows
     assert len(titles(response)) == min(rows, 25)

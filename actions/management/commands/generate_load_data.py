@@ -40,7 +40,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from actions.models import FollowUpAction, StatusChange
+from actions.models import ActionParticipant, FollowUpAction, StatusChange
 from agencies.models import SECRETARIAT_GROUP, FocalPoint, Organisation
 from roundtables.models import Forum, Involvement, RoundTable, Session
 
@@ -564,6 +564,7 @@ class Command(BaseCommand):
             Involvement,
             FollowUpAction,
             FollowUpAction.partners.through,
+            ActionParticipant,  # filled by triggers as the actions and partners went in
             StatusChange,
         ]
         with connection.cursor() as cursor:
