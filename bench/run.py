@@ -511,7 +511,7 @@ def main():
     from django.test import Client
     from django.utils import timezone
 
-    from actions.models import FollowUpAction
+    from actions.models import ActionParticipant, ActionsOfOrganisations, FollowUpAction
     from agencies.models import FocalPoint, Organisation
 
     check_bench_database()
@@ -524,6 +524,20 @@ def main():
     busiest_user = (
         FocalPoint.objects.filter(organisation=busiest).order_by("user__username").first().user
     )
+    # Either side of ActionsOfOrganisations.FEW: the most actions still read as ids, and the
+    # fewest read by walking the sort index (the walk's worst case: the longest walk).
+    sizes = (
+        ActionParticipant.objects.values("organisation__acronym")
+        .annotate(n=Count("action", distinct=True))
+        .order_by("n", "organisation__acronym")
+    )
+    boundary = []
+    few = [row for row in sizes if row["n"] <= ActionsOfOrganisations.FEW]
+    many = [row for row in sizes if row["n"] > ActionsOfOrganisations.FEW]
+    for row, how in ((few[-1:], "ids"), (many[:1], "walk")):
+        if row and row[0]["organisation__acronym"] != busiest.acronym:
+            acronym, n = row[0]["organisation__acronym"], row[0]["n"]
+            boundary.append((acronym, n, how, Organisation.objects.get(acronym=acronym).pk))
     last_page = max(1, math.ceil(action_count / PAGE_SIZE))
     deep_page = min(DEEP_PAGE, last_page)
     admin_deep_page = max(1, math.ceil((deep_page - 1) * PAGE_SIZE / ADMIN_PAGE_SIZE))
@@ -555,6 +569,15 @@ def main():
             ours,
             f"/actions/?agency={busiest.acronym}",
             f"{admin_list}?lead__id__exact={busiest.pk}",
+        ),
+        *(
+            (
+                f"/actions/?agency={acronym} ({n:,} actions, as {how}; admin: lead)",
+                ours,
+                f"/actions/?agency={acronym}",
+                f"{admin_list}?lead__id__exact={pk}",
+            )
+            for acronym, n, how, pk in boundary
         ),
         (
             "/actions/?overdue=true",
