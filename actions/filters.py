@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import F
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 
 from agencies.models import Organisation
 from roundtables.selectors import forum_tree_choices
@@ -42,6 +43,28 @@ def order_actions(queryset, sort):
 
 def organisation_ids_by_acronym():
     return dict(Organisation.objects.values_list("acronym", "id"))
+
+
+class SharedChoices(BaseChoiceIterator):
+    """A list of choices, read once per request and shared by every field that offers it.
+
+    Django deep-copies a form's fields, choices included, for each form, and django-filter
+    normalises plain choice lists again each time they are iterated; with hundreds of
+    organisations and sessions, that was a tenth of a list page. This list never changes
+    once read, so copies may share it, and a choice iterator is taken as it is.
+    """
+
+    def __init__(self, choices):
+        self.choices = tuple(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 def _select(label, empty_label, **kwargs):
@@ -112,12 +135,12 @@ class FollowUpActionFilter(django_filters.FilterSet):
         if organisation_ids is None:
             organisation_ids = organisation_ids_by_acronym()
         self.organisation_ids = organisation_ids
-        organisations = [(acronym, acronym) for acronym in self.organisation_ids]
+        organisations = SharedChoices((acronym, acronym) for acronym in self.organisation_ids)
         forums, round_tables, sessions = forum_tree_choices()
         fixed_choices = {
-            "forum": forums,
-            "round_table": round_tables,
-            "session": sessions,
+            "forum": SharedChoices(forums),
+            "round_table": SharedChoices(round_tables),
+            "session": SharedChoices(sessions),
             "lead": organisations,
             "partner": organisations,
             "agency": organisations,
