@@ -336,15 +336,15 @@ class DigestBuilder:
         attention = FollowUpAction.objects.needing_attention(
             due_days=DUE_SOON_DAYS, stale_days=STALE_DAYS, now=self.reference
         ).annotate(**flags)
-        led = attention.filter(lead_id__in=missing).annotate(org=F("lead_id"))
-        partnered = attention.filter(partners__in=missing).annotate(org=F("partners"))
-        # Compound queries take no ORDER BY in their parts (SQLite): clear the models' own.
+        # One row per organisation and role: an action its lead also partners in comes twice
+        # and is kept once, by its id.
         rows = (
-            led.order_by()
+            attention.filter(participants__organisation__in=missing)
+            .annotate(org=F("participants__organisation"))
+            .order_by()
             .values_list(*columns, "last_reported_at")
-            .union(partnered.order_by().values_list(*columns, "last_reported_at"), all=True)
         )
-        for org, pk, overdue, due_soon, stale, due_date, last_report in rows.order_by():
+        for org, pk, overdue, due_soon, stale, due_date, last_report in rows:
             self._agendas[org].actions[pk] = (overdue, due_soon, stale, due_date, last_report)
 
         week_changes = StatusChange.objects.order_by().filter(
@@ -353,17 +353,12 @@ class DigestBuilder:
         )
         change_columns = ("pk", "changed_at", "changed_by_id")
         changes = (
-            week_changes.filter(action__lead_id__in=missing)
-            .annotate(org=F("action__lead_id"))
+            week_changes.filter(action__participants__organisation__in=missing)
+            .annotate(org=F("action__participants__organisation"))
             .values_list("org", *change_columns)
-            .union(
-                week_changes.filter(action__partners__in=missing)
-                .annotate(org=F("action__partners"))
-                .values_list("org", *change_columns),
-                all=True,
-            )
+            .distinct()  # the same change once per organisation, whatever its roles
         )
-        for org, pk, changed_at, changed_by_id in changes.order_by():
+        for org, pk, changed_at, changed_by_id in changes:
             self._agendas[org].changes.append((changed_at, pk, changed_by_id))
 
     def focal_point(self, user, preference=None):
