@@ -1,11 +1,15 @@
 """The action list as CSV, streamed: plain value rows, partners looked up per chunk.
 
 Model instances, reverse() and a prefetch per row held the export to about 7,000 rows a
-second; plain tuples and one partner query per 2,000 rows keep it well above 20,000,
-with memory flat whatever the number of rows.
+second. Now: plain tuples, partners joined in the same query (one query for the file),
+memory flat whatever the number of rows, and each chunk of 2,000 rows goes out as one
+piece of text (about 500 KB), not line by line.
 """
 
 import csv
+import io
+import itertools
+import operator
 
 from django.urls import reverse
 from django.utils import timezone
@@ -59,13 +63,6 @@ def spreadsheet_safe(text):
     return text or ""
 
 
-class _Echo:
-    """csv.writer writes to this and gets the line back, so rows stream one by one."""
-
-    def write(self, value):
-        return value
-
-
 def _chunks(rows, size):
     chunk = []
     for row in rows:
@@ -77,34 +74,50 @@ def _chunks(rows, size):
         yield chunk
 
 
-def _partners_of(action_ids):
-    partners = {}
-    through = FollowUpAction.partners.through.objects.filter(followupaction_id__in=action_ids)
-    for action_id, acronym in through.values_list(
-        "followupaction_id", "organisation__acronym"
-    ).order_by("followupaction_id", "organisation__acronym"):
-        partners.setdefault(action_id, []).append(acronym)
-    return partners
+def _with_partners(rows):
+    """(action values, partner acronyms) per action, from rows that repeat an action's
+    values once per partner, one after the other (the acronym is None when it has none)."""
+    for _pk, group in itertools.groupby(rows, key=operator.itemgetter(0)):
+        group = list(group)
+        yield group[0][:-1], [row[-1] for row in group if row[-1] is not None]
 
 
 def _date(value):
     return value.isoformat() if value else ""
 
 
-def _moment(value):
-    return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
+def _moment(value, zone):
+    return value.astimezone(zone).isoformat(timespec="minutes") if value else ""
+
+
+def _written(rows):
+    """The CSV text of these rows."""
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    return text.getvalue()
 
 
 def csv_lines(queryset, site_url):
-    """Yield the CSV, a line at a time, for every action of `queryset` in its order."""
+    """Yield the CSV, a chunk of lines at a time, for every action of `queryset` in its order."""
     today = timezone.localdate()
+    zone = timezone.get_current_timezone()
     detail_url = site_url + reverse("action_detail", args=[0])[:-2] + "{}/"
-    writer = csv.writer(_Echo())
-    yield writer.writerow(HEADER)
-    rows = queryset.values_list(*VALUES).iterator(chunk_size=CHUNK_SIZE)
-    for chunk in _chunks(rows, CHUNK_SIZE):
-        partners = _partners_of([row[0] for row in chunk])
-        for (
+    yield _written([HEADER])
+    # Partners in the same query, an action's rows one after the other: one query and one
+    # snapshot for the whole file; looking them up per chunk took half the export's time.
+    order = queryset.query.order_by or queryset.model._meta.ordering
+    rows = (
+        queryset.order_by(*order, "pk", "partners__acronym")
+        .values_list(*VALUES, "partners__acronym")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    for chunk in _chunks(_with_partners(rows), CHUNK_SIZE):
+        yield _written(_csv_rows(chunk, today, zone, detail_url))
+
+
+def _csv_rows(chunk, today, zone, detail_url):
+    for values, partners in chunk:
+        (
             pk,
             title,
             status,
@@ -119,26 +132,24 @@ def csv_lines(queryset, site_url):
             status_changed_at,
             last_reported_at,
             source_reference,
-        ) in chunk:
-            overdue = due_date is not None and due_date < today and status not in CLOSED
-            yield writer.writerow(
-                [
-                    pk,
-                    spreadsheet_safe(title),
-                    STATUS_LABELS[status],
-                    progress,
-                    spreadsheet_safe(lead),
-                    spreadsheet_safe("; ".join(partners.get(pk, ()))),
-                    spreadsheet_safe(forum),
-                    round_table or "",
-                    spreadsheet_safe(session),
-                    _date(due_date),
-                    "yes" if overdue else "no",
-                    _date(started_on),
-                    _date(completed_on),
-                    _moment(status_changed_at),
-                    _moment(last_reported_at),
-                    spreadsheet_safe(source_reference),
-                    detail_url.format(pk),
-                ]
-            )
+        ) = values
+        overdue = due_date is not None and due_date < today and status not in CLOSED
+        yield [
+            pk,
+            spreadsheet_safe(title),
+            STATUS_LABELS[status],
+            progress,
+            spreadsheet_safe(lead),
+            spreadsheet_safe("; ".join(partners)),
+            spreadsheet_safe(forum),
+            round_table or "",
+            spreadsheet_safe(session),
+            _date(due_date),
+            "yes" if overdue else "no",
+            _date(started_on),
+            _date(completed_on),
+            _moment(status_changed_at, zone),
+            _moment(last_reported_at, zone),
+            spreadsheet_safe(source_reference),
+            detail_url.format(pk),
+        ]

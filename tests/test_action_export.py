@@ -1,11 +1,13 @@
 """/actions/export.csv: the list's filters as a streamed CSV."""
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.urls import reverse
 
+from actions import export
 from actions.models import FollowUpAction
 from tests.factories import FollowUpActionFactory, OrganisationFactory
 
@@ -92,3 +94,30 @@ def test_export_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         rows = read_csv(client.get(reverse("action_export")))
     assert len(rows) == 60
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", ["", "title", "-lead", "-due"])
+def test_every_row_keeps_its_own_partners_across_chunks_in_any_order(
+    client, secretariat_user, monkeypatch, sort
+):
+    """Partners come in the rows' own query, one row per partner, folded back per action."""
+    monkeypatch.setattr(export, "CHUNK_SIZE", 3)
+    orgs = [OrganisationFactory(acronym=acronym) for acronym in ("ILO", "IOM", "UNDP", "OSCE")]
+    expected = {}
+    for n in range(8):
+        partners = orgs[: n % 4]  # none, one, two, three
+        action = FollowUpActionFactory(
+            title=f"Action {(n * 5) % 8}",
+            lead=orgs[n % 3],
+            due_date=datetime.date(2027, 1, 1 + (n * 3) % 8) if n != 5 else None,
+            partners=partners,
+        )
+        expected[str(action.pk)] = "; ".join(sorted(org.acronym for org in partners))
+    client.force_login(secretariat_user)
+
+    listed = client.get(reverse("action_list"), {"sort": sort} if sort else {})
+    rows = read_csv(client.get(reverse("action_export"), {"sort": sort} if sort else {}))
+
+    assert {row["id"]: row["partners"] for row in rows} == expected
+    assert [row["title"] for row in rows] == [action.title for action in listed.context["actions"]]
