@@ -7,6 +7,7 @@ dialects' triggers are tested.
 """
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Q
@@ -203,3 +204,21 @@ def test_actions_of_organisations_read_as_ids_or_as_a_subquery_agree(orgs, monke
     assert (scope.action_ids is not None) == (few > 1)
     assert set(scope.filter(FollowUpAction.objects.all())) == {both, led}
     assert scope.count() == 2
+
+
+@pytest.mark.django_db
+def test_actions_loaded_from_a_dump_get_their_participants_back(orgs, tmp_path):
+    """As the README says: dumpdata without ActionParticipant, loaddata fills it again."""
+    ilo, iom, undp, _ = orgs
+    FollowUpActionFactory(lead=ilo, partners=[iom, undp])
+    FollowUpActionFactory(lead=iom, partners=[iom])
+    before = participant_rows()
+    dump = tmp_path / "actions.json"
+    call_command("dumpdata", "actions.followupaction", output=str(dump), verbosity=0)
+    FollowUpAction.objects.all().delete()
+    assert participant_rows() == set()
+
+    call_command("loaddata", str(dump), verbosity=0)
+
+    assert participant_rows() == before
+    assert_in_step()
