@@ -122,9 +122,9 @@ class ActionsOfOrganisations:
         return FollowUpAction.objects.count_for_organisations(self.organisation_ids)
 
 
-def partnered_by(organisations):
+def partnered_by(organisation_ids):
     """Ids of actions the organisations partner in, as a subquery."""
-    return FollowUpAction.partners.through.objects.filter(organisation__in=organisations).values(
+    return FollowUpAction.partners.through.objects.filter(organisation__in=organisation_ids).values(
         "followupaction_id"
     )
 

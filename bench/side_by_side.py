@@ -13,9 +13,7 @@ hold generate_load_data's rows (`make bench` leaves them in gfmd_bench).
 """
 
 import argparse
-import math
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +33,9 @@ DIGESTS = 600
 
 def measure():
     """In a child whose working directory is the checkout to measure."""
+    from run import Errors, measure_page  # bench/run.py, beside this file
+
+    # After that import, which puts its own checkout first: the measured one goes before it.
     sys.path.insert(0, os.getcwd())
     import django
 
@@ -46,23 +47,16 @@ def measure():
     from actions.models import DigestDelivery
 
     users = get_user_model().objects
-    figures = []
+    figures, errors = [], Errors()
     for label, username, url in PAGES:
         client = Client()
         client.force_login(
             users.get(username=username), backend="django.contrib.auth.backends.ModelBackend"
         )
-        times = []
-        for attempt in range(22):
-            started = time.perf_counter()
-            response = client.get(url)
-            if response.status_code != 200:
-                sys.exit(f"{url} answered {response.status_code}")
-            if attempt >= 2:
-                times.append((time.perf_counter() - started) * 1000)
-        times.sort()
-        p95 = times[math.ceil(0.95 * len(times)) - 1]
-        figures.append(f"{label} {statistics.median(times):.0f}/{p95:.0f}")
+        timed = measure_page(client, url, requests=20, warmup=2, errors=errors)
+        if timed is None:
+            sys.exit(f"{url}: {errors[-1]}")
+        figures.append(f"{label} {timed['p50']:.0f}/{timed['p95']:.0f}")
 
     client = Client()
     client.force_login(
