@@ -1,5 +1,6 @@
 """The audit trail of an action, readable: who changed which fields, from what to what."""
 
+import itertools
 from dataclasses import dataclass
 
 from agencies.models import Organisation
@@ -50,7 +51,9 @@ def audit_entries(action, limit=AUDIT_LIMIT):
         ]
     )
     diffs = []
-    for newer, older in zip(records, records[1:] + [None], strict=True):
+    # The oldest record is paired with None. Rows written in bulk (generate_load_data,
+    # bulk_create) have no record at all, and so no pair.
+    for newer, older in itertools.pairwise([*records, None]):
         if older is None:
             diffs.append((newer, []))
         else:

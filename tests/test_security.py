@@ -8,7 +8,12 @@ from django.test import override_settings
 from django.urls import reverse
 
 from actions.models import FollowUpAction
-from tests.factories import FollowUpActionFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    FollowUpActionFactory,
+    ForumFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 PASSWORD = "correct horse battery staple"
 
@@ -250,3 +255,19 @@ def test_every_change_is_a_post_with_csrf(secretariat_user):
     assert response.status_code == 403
     action.refresh_from_db()
     assert action.version == 1
+
+
+@pytest.mark.django_db
+def test_an_action_written_in_bulk_has_an_empty_audit_trail(client, secretariat_user):
+    """bulk_create (generate_load_data) saves no history row; its page still opens."""
+    (action,) = FollowUpAction.objects.bulk_create(
+        [FollowUpActionFactory.build(forum=ForumFactory(), lead=OrganisationFactory())]
+    )
+    assert not FollowUpAction.audit_trail.filter(id=action.pk).exists()
+    client.force_login(secretariat_user)
+
+    response = client.get(reverse("action_detail", args=[action.pk]))
+
+    assert response.status_code == 200
+    audit = response.content.decode().split('id="audit-heading"')[1]
+    assert "No changes recorded yet." in audit
