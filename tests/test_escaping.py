@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from actions.models import FollowUpAction
 from actions.services import action_change_status
-from tests.factories import FollowUpActionFactory, InvolvementFactory, SessionFactory
+from tests.factories import (
+    FollowUpActionFactory,
+    InvolvementFactory,
+    OrganisationFactory,
+    SessionFactory,
+)
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -55,3 +60,34 @@ def test_script_in_user_content_is_escaped_everywhere(client, secretariat_user, 
         assert response.status_code in (200, 400), url
         assert SCRIPT not in html, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
+
+
+@pytest.mark.django_db
+def test_every_cell_of_the_action_table_is_escaped(client, secretariat_user):
+    """The table's rows are built in Python (actions.templatetags.action_tables), not by
+    the template engine: each text it takes from the database must still be escaped."""
+    session = SessionFactory(code='<b class="code">', round_table__forum__short_name="<i>F&Co")
+    action = FollowUpActionFactory(
+        title='<img src=x onerror="alert(1)">',
+        forum=session.round_table.forum,
+        round_table=session.round_table,
+        session=session,
+        lead=OrganisationFactory(acronym="<u>LEAD"),
+        partners=[OrganisationFactory(acronym="P&'Q")],
+    )
+    client.force_login(secretariat_user)
+
+    html = client.get(reverse("action_list")).content.decode()
+    row = html[html.index("<tbody>") : html.index("</tbody>")]
+
+    expected = [
+        "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;",
+        f'href="{reverse("action_detail", args=[action.pk])}"',
+        f'href="{reverse("agency_detail", args=["<u>LEAD"])}">&lt;u&gt;LEAD</a>',
+        "P&amp;&#x27;Q",
+        "&lt;i&gt;F&amp;Co · &lt;b class=&quot;code&quot;&gt;",
+    ]
+    for text in expected:
+        assert text in row
+    for raw in ("<img", "<u>", "<i>", "<b ", "P&'Q"):
+        assert raw not in row
