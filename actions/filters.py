@@ -13,7 +13,7 @@ from roundtables.selectors import forum_tree_choices
 
 from .digests import parse_week
 from .models import ActionsOfOrganisations, DigestDelivery, FollowUpAction, partnered_by
-from .widgets import FastSelect
+from .widgets import FastCheckboxes, FastSelect
 
 # ?sort= values, the column headers and the fields they order by; "-" sorts descending.
 SORT_FIELDS = {
@@ -79,7 +79,7 @@ class FollowUpActionFilter(django_filters.FilterSet):
     )
     status = django_filters.MultipleChoiceFilter(
         choices=FollowUpAction.Status.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxes,
         distinct=False,  # one row per action already; DISTINCT would only slow the count
     )
     # Their choices are read in __init__, once per request.
@@ -106,6 +106,7 @@ class FollowUpActionFilter(django_filters.FilterSet):
         label="Overdue",
         choices=[("true", "Overdue only"), ("false", "Not overdue")],
         empty_label="Any",
+        widget=FastSelect,
     )
     stale = django_filters.NumberFilter(
         method="filter_stale",
@@ -120,6 +121,7 @@ class FollowUpActionFilter(django_filters.FilterSet):
         choices=SORT_CHOICES,
         method="filter_sort",
         empty_label="Due date, soonest first",
+        widget=FastSelect,
     )
 
     class Meta:
