@@ -189,6 +189,56 @@ def test_invalid_filter_values_show_the_error_with_a_400(
     assert titles(response) == []
 
 
+def form_controls(response):
+    """name -> chosen values, as the filter form shows them: checked boxes, selected options."""
+    html = response.content.decode()
+    start = html.index('<form method="get" class="filters"')
+    form = html[start : html.index("</form>", start)]
+    chosen = {}
+    for name, value in re.findall(
+        r'<input type="checkbox" name="(\w+)" value="([^"]*)"[^>]* checked>', form
+    ):
+        chosen.setdefault(name, []).append(value)
+    for name, options in re.findall(r'<select name="(\w+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen[name] = re.findall(r'<option value="([^"]*)" selected>', options)
+    return chosen
+
+
+@pytest.mark.django_db
+def test_the_filter_form_shows_what_was_chosen(client, secretariat_user, listing):
+    response = get_list(
+        client,
+        secretariat_user,
+        status=["planned", "completed"],
+        lead="IOM",
+        forum=listing["forum"].pk,
+        overdue="false",
+        sort="-due",
+    )
+
+    assert response.status_code == 200
+    chosen = form_controls(response)
+    assert chosen["status"] == ["planned", "completed"]
+    assert chosen["lead"] == ["IOM"]
+    assert chosen["partner"] == chosen["agency"] == [""]  # "Any organisation"
+    assert chosen["forum"] == [str(listing["forum"].pk)]
+    assert chosen["overdue"] == ["false"]
+    assert chosen["sort"] == ["-due"]
+
+
+@pytest.mark.django_db
+def test_a_rejected_filter_is_marked_invalid_and_keeps_the_others(
+    client, secretariat_user, listing
+):
+    response = get_list(client, secretariat_user, status=["planned", "bogus"], lead="IOM")
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert html.count('name="status"') == len(Status.choices)
+    assert html.count('name="status" value="proposed" id="id_status_0" aria-invalid="true"') == 1
+    assert form_controls(response)["lead"] == ["IOM"]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("sort", "expected"),
