@@ -60,7 +60,7 @@ class _TableRows:
 
     @staticmethod
     def partners(action):
-        acronyms = [escape(partner.acronym) for partner in action.partners.all()]
+        acronyms = [escape(partner.acronym) for partner in action.partner_list]
         return ", ".join(acronyms) if acronyms else NOTHING
 
     @staticmethod
