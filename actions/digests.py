@@ -9,7 +9,6 @@ import datetime
 import heapq
 import re
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -135,15 +134,29 @@ class ChangeItem:
 
 
 def _item(action, today):
-    return DigestItem(
+    return _item_from(
+        pk=action.pk,
         title=action.title,
-        url=absolute_url(reverse("action_detail", args=[action.pk])),
         lead=action.lead.acronym if action.lead_id else "",
-        status=action.get_status_display(),
+        status=action.status,
         progress=action.progress,
         due_date=action.due_date,
-        days_overdue=(today - action.due_date).days if action.is_overdue(today) else None,
         last_reported_at=action.last_reported_at,
+        overdue=action.is_overdue(today),
+        today=today,
+    )
+
+
+def _item_from(*, pk, title, lead, status, progress, due_date, last_reported_at, overdue, today):
+    return DigestItem(
+        title=title,
+        url=absolute_url(reverse("action_detail", args=[pk])),
+        lead=lead or "",
+        status=FollowUpAction.Status(status).label,
+        progress=progress,
+        due_date=due_date,
+        days_overdue=(today - due_date).days if overdue else None,
+        last_reported_at=last_reported_at,
     )
 
 
@@ -299,6 +312,9 @@ class _Attention:
     count: int
 
 
+READ_IT = object()  # DigestBuilder.build: the caller has not read the preference
+
+
 class DigestBuilder:
     """Builds the digests of one week's run.
 
@@ -317,6 +333,11 @@ class DigestBuilder:
         self.today = timezone.localdate(self.reference)
         self._agendas = {}
         self._attention = {}
+        # What a digest shows of an action (read with the agendas) or a change, made once
+        # per run when first shown: the focal points of one organisation see the same rows.
+        self._shown_of_action = {}
+        self._items = {}
+        self._change_items = {}
         self._overview = None
         self._read_all_first = whole_run
 
@@ -346,6 +367,8 @@ class DigestBuilder:
             ),
         }
         columns = ("org", "pk", "is_overdue", "is_due_soon", "is_stale", "due_date")
+        # And what a digest shows of the action, so no digest reads it again.
+        shown = ("title", "status", "progress", "lead__acronym")
         attention = FollowUpAction.objects.needing_attention(
             due_days=DUE_SOON_DAYS, stale_days=STALE_DAYS, now=self.reference
         ).annotate(**flags)
@@ -355,10 +378,11 @@ class DigestBuilder:
             attention.filter(participants__organisation__in=missing)
             .annotate(org=F("participants__organisation"))
             .order_by()
-            .values_list(*columns, "last_reported_at")
+            .values_list(*columns, "last_reported_at", *shown)
         )
-        for org, pk, overdue, due_soon, stale, due_date, last_report in rows:
+        for org, pk, overdue, due_soon, stale, due_date, last_report, *rest in rows:
             self._agendas[org].actions[pk] = (overdue, due_soon, stale, due_date, last_report)
+            self._shown_of_action[pk] = (overdue, due_date, last_report, *rest)
 
         week_changes = StatusChange.objects.order_by().filter(
             changed_at__gt=self.reference - datetime.timedelta(days=CHANGES_DAYS),
@@ -397,6 +421,32 @@ class DigestBuilder:
             )
         return self._attention[organisations]
 
+    def _item(self, pk):
+        if pk not in self._items:
+            overdue, due_date, last_report, title, status, progress, lead = self._shown_of_action[
+                pk
+            ]
+            self._items[pk] = _item_from(
+                pk=pk,
+                title=title,
+                lead=lead,
+                status=status,
+                progress=progress,
+                due_date=due_date,
+                last_reported_at=last_report,
+                overdue=overdue,
+                today=self.today,
+            )
+        return self._items[pk]
+
+    def _change_items_of(self, change_ids):
+        missing = [pk for pk in change_ids if pk not in self._change_items]
+        if missing:
+            changes = StatusChange.objects.select_related("action", "changed_by").in_bulk(missing)
+            for pk, change in changes.items():
+                self._change_items[pk] = _change_item(change)
+        return {pk: self._change_items[pk] for pk in change_ids}
+
     def focal_point(self, user, preference=None):
         organisations = dict(Organisation.objects.for_user(user).values_list("id", "acronym"))
         self._load_agendas(list(organisations))
@@ -411,13 +461,8 @@ class DigestBuilder:
         newest = sorted(((at, pk) for pk, at in changes.items()), reverse=True)
         change_ids = [pk for _, pk in newest[:SECTION_LIMIT]]
 
-        shown = FollowUpAction.objects.select_related("lead").in_bulk(
-            overdue_ids + due_soon_ids + stale_ids
-        )
-        shown_changes = StatusChange.objects.select_related("action", "changed_by").in_bulk(
-            change_ids
-        )
-        to_item = partial(_item, today=self.today)
+        shown = {pk: self._item(pk) for pk in {*overdue_ids, *due_soon_ids, *stale_ids}}
+        shown_changes = self._change_items_of(change_ids)
         my_list = absolute_url(reverse("my_assignments"))
         soon_end = self.today + datetime.timedelta(days=DUE_SOON_DAYS)
         return FocalPointDigest(
@@ -425,21 +470,21 @@ class DigestBuilder:
             week=self.week,
             organisations=sorted(organisations.values()),
             overdue=Section(
-                [to_item(shown[pk]) for pk in overdue_ids],
+                [shown[pk] for pk in overdue_ids],
                 overdue,
                 f"{my_list}?overdue=true",
             ),
             due_soon=Section(
-                [to_item(shown[pk]) for pk in due_soon_ids],
+                [shown[pk] for pk in due_soon_ids],
                 due_soon,
                 f"{my_list}?due_after={self.today:%Y-%m-%d}&due_before={soon_end:%Y-%m-%d}",
             ),
             stale=Section(
-                [to_item(shown[pk]) for pk in stale_ids],
+                [shown[pk] for pk in stale_ids],
                 stale,
                 f"{my_list}?stale={STALE_DAYS}",
             ),
-            changes=Section([_change_item(shown_changes[pk]) for pk in change_ids], len(newest)),
+            changes=Section([shown_changes[pk] for pk in change_ids], len(newest)),
             attention_count=attention.count,
             **_footer_links(user, preference),
         )
@@ -524,8 +569,10 @@ class DigestBuilder:
             ],
         }
 
-    def build(self, user, kind):
-        preference = DigestPreference.objects.filter(user=user).first()
+    def build(self, user, kind, preference=READ_IT):
+        """`preference`: the user's DigestPreference or None (no row), if already read."""
+        if preference is READ_IT:
+            preference = DigestPreference.objects.filter(user=user).first()
         if kind == "secretariat":
             return self.secretariat(user, preference)
         return self.focal_point(user, preference)

@@ -251,17 +251,22 @@ def digest_deliver(*, delivery_id, now=None, builder=None):
     )
     if claimed != 1:
         return "skipped"
-    delivery = DigestDelivery.objects.select_related("recipient").get(pk=delivery_id)
+    delivery = DigestDelivery.objects.select_related("recipient__digest_preference").get(
+        pk=delivery_id
+    )
     rows = DigestDelivery.objects.filter(pk=delivery_id)
     recipient = delivery.recipient
-    preference = DigestPreference.objects.filter(user=recipient).first()
+    try:
+        preference = recipient.digest_preference
+    except DigestPreference.DoesNotExist:
+        preference = None  # no row: digests on
     if preference is not None and not preference.receives_digests:
         rows.update(status=DigestDelivery.Status.UNSUBSCRIBED, item_count=0)
         return "unsubscribed"
 
     if builder is None or builder.week != delivery.week:
         builder = digests.DigestBuilder(delivery.week)
-    digest = builder.build(recipient, delivery.kind)
+    digest = builder.build(recipient, delivery.kind, preference)
     if digest.is_empty:
         rows.update(status=DigestDelivery.Status.EMPTY, item_count=0)
         return "empty"

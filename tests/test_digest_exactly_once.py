@@ -285,3 +285,22 @@ def test_two_send_digests_processes_at_the_same_time_send_each_digest_once(trans
             assert {(row.status, row.attempts) for row in deliveries} == {(Status.SENT, 1)}
             assert deliveries.count() == len(users)
         assert len(smtp.messages) == 2 * len(users)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("has_preference_row", [False, True])
+def test_one_delivery_takes_a_fixed_number_of_queries(
+    mailoutbox, django_assert_num_queries, has_preference_row
+):
+    (user,) = make_digest_recipients(focal_points=1, secretariat=False)
+    if has_preference_row:
+        services.digest_set_preference(user=user, receives_digests=True)
+    (delivery_id,) = services.digest_plan_week(week=WEEK)
+
+    # The claim; the delivery with its recipient and preference; the organisations, their
+    # agendas and their week of changes; the row marked sent.
+    with django_assert_num_queries(6):
+        outcome = services.digest_deliver(delivery_id=delivery_id)
+
+    assert outcome == "sent"
+    assert [message.to for message in mailoutbox] == [[user.email]]
