@@ -319,10 +319,11 @@ class DigestBuilder:
     """Builds the digests of one week's run.
 
     Many focal points serve the same organisation, so each organisation's actions needing
-    attention and its week of changes are read once per run (one query for all the
-    organisations a digest needs that the run has not seen yet), and each digest then
-    merges its organisations' agendas and reads only the rows it shows. The secretariat
-    overview is the same for every secretariat reader and is built once.
+    attention (with what a digest shows of each) and its week of changes are read once per
+    run (one query for all the organisations a digest needs that the run has not seen yet),
+    and each digest then merges its organisations' agendas and reads only the changes it
+    shows that the run has not shown before. The secretariat overview is the same for every
+    secretariat reader and is built once.
     """
 
     def __init__(self, week, now=None, whole_run=False):
@@ -423,9 +424,8 @@ class DigestBuilder:
 
     def _item(self, pk):
         if pk not in self._items:
-            overdue, due_date, last_report, title, status, progress, lead = self._shown_of_action[
-                pk
-            ]
+            row = self._shown_of_action[pk]
+            overdue, due_date, last_report, title, status, progress, lead = row
             self._items[pk] = _item_from(
                 pk=pk,
                 title=title,
