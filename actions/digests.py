@@ -21,6 +21,7 @@ from django.utils import timezone
 from agencies.models import SECRETARIAT_GROUP, Organisation
 
 from .models import (
+    ActionTally,
     DigestPreference,
     FollowUpAction,
     StatusChange,
@@ -501,7 +502,7 @@ class DigestBuilder:
     def _secretariat_overview(self):
         reference, today = self.reference, self.today
         actions = FollowUpAction.objects.all()
-        counts = dict(actions.values_list("status").annotate(n=Count("pk")).order_by())
+        counts = ActionTally.objects.status_counts()
         changes = (
             StatusChange.objects.filter(
                 changed_at__gt=reference - datetime.timedelta(days=CHANGES_DAYS),

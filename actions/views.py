@@ -2,7 +2,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from .audit import audit_entries
 from .export import csv_lines
 from .filters import DEFAULT_SORT, SORT_FIELDS, FollowUpActionFilter
 from .forms import EditActionForm, NewActionForm, StatusReportForm
-from .models import ActionsOfOrganisations, FollowUpAction, StatusChange
+from .models import ActionsOfOrganisations, ActionTally, FollowUpAction, StatusChange
 from .pagination import KeysFirstPaginator
 from .services import ActionChangedSinceRead
 
@@ -30,17 +29,17 @@ STALE_DAYS = 60
 def _progress_tables(totals):
     """Status counts and average progress per forum and per round table, from one pass.
 
-    `totals` holds one row per (forum, round table, status) with its count and summed
-    progress; cancelled actions count by status but not towards progress.
+    `totals`: ActionTally.objects.groups(), one row per (forum, round table, status) with
+    its count and summed progress; cancelled actions count by status but not towards progress.
     """
     status_counts, forum_sums, round_table_sums = {}, {}, {}
     for row in totals:
-        status_counts[row["status"]] = status_counts.get(row["status"], 0) + row["n"]
+        status_counts[row["status"]] = status_counts.get(row["status"], 0) + row["actions"]
         if row["status"] == FollowUpAction.Status.CANCELLED:
             continue
         for sums, key in ((forum_sums, row["forum_id"]), (round_table_sums, row["round_table_id"])):
             count, progress = sums.get(key, (0, 0))
-            sums[key] = (count + row["n"], progress + row["progress"])
+            sums[key] = (count + row["actions"], progress + row["progress_sum"])
 
     def annotate(objects, sums):
         for obj in objects:
@@ -56,12 +55,7 @@ def _progress_tables(totals):
 def dashboard(request):
     today = timezone.localdate()
     actions = FollowUpAction.objects.all()
-    totals = (
-        actions.values("forum_id", "round_table_id", "status")
-        .annotate(n=Count("pk"), progress=Sum("progress"))
-        .order_by()
-    )
-    counts, forum_progress, round_table_progress = _progress_tables(totals)
+    counts, forum_progress, round_table_progress = _progress_tables(ActionTally.objects.groups())
     context = {
         "nav": "dashboard",
         "today": today,
