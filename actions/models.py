@@ -77,17 +77,30 @@ class FollowUpActionQuerySet(models.QuerySet):
 
     def for_list(self):
         """What a row of the action table shows, in a fixed number of queries."""
-        # Partners as a plain list: action.partners.all() built a manager and a queryset
-        # for each row, a tenth of the rows' rendering.
-        partners = models.Prefetch("partners", to_attr="partner_list")
-        return self.select_related("lead", "forum", "round_table", "session").prefetch_related(
-            partners
-        )
+        return self.for_list_without_partners().prefetch_related(_partner_list())
+
+    def for_list_without_partners(self):
+        """for_list(), less the partners: for several short lists that read the partners of
+        all their rows at once with prefetch_partners()."""
+        return self.select_related("lead", "forum", "round_table", "session")
 
     def for_detail(self):
         return self.select_related(
             "lead", "forum__host_government", "round_table", "session__round_table"
         ).prefetch_related("partners")
+
+
+def _partner_list():
+    # Partners as a plain list: action.partners.all() built a manager and a queryset for
+    # each row, a tenth of the rows' rendering.
+    return models.Prefetch("partners", to_attr="partner_list")
+
+
+def prefetch_partners(*action_lists):
+    """The partners of the actions of every list, in one query, as for_list() reads them."""
+    models.prefetch_related_objects(
+        [action for actions in action_lists for action in actions], _partner_list()
+    )
 
 
 def participations_of(organisation_ids):

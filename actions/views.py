@@ -16,7 +16,13 @@ from .audit import audit_entries
 from .export import csv_lines
 from .filters import DEFAULT_SORT, SORT_FIELDS, FollowUpActionFilter
 from .forms import EditActionForm, NewActionForm, StatusReportForm
-from .models import ActionsOfOrganisations, ActionTally, FollowUpAction, StatusChange
+from .models import (
+    ActionsOfOrganisations,
+    ActionTally,
+    FollowUpAction,
+    StatusChange,
+    prefetch_partners,
+)
 from .pagination import KeysFirstPaginator
 from .services import ActionChangedSinceRead
 
@@ -44,17 +50,31 @@ def _progress_tables(totals):
     def annotate(objects, sums):
         for obj in objects:
             obj.action_count, progress = sums.get(obj.pk, (0, 0))
-            obj.average_progress = progress / obj.action_count if obj.action_count else None
+            # p / n to the nearest whole per cent, halves up, in integers: (2p + n) // 2n.
+            obj.average_progress = (
+                (2 * progress + obj.action_count) // (2 * obj.action_count)
+                if obj.action_count
+                else None
+            )
         return objects
 
     forums = annotate(list(Forum.objects.all()), forum_sums)
-    round_tables = annotate(list(RoundTable.objects.select_related("forum")), round_table_sums)
+    forum_of = {forum.pk: forum for forum in forums}
+    round_tables = annotate(list(RoundTable.objects.all()), round_table_sums)
+    for round_table in round_tables:
+        round_table.forum = forum_of[round_table.forum_id]  # read above, not joined again
     return status_counts, forums, round_tables
 
 
 def dashboard(request):
     today = timezone.localdate()
-    actions = FollowUpAction.objects.all()
+    actions = FollowUpAction.objects.for_list_without_partners()
+    overdue = list(actions.overdue(today).order_by("due_date", "pk")[:DASHBOARD_LIST_SIZE])
+    due_soon = list(
+        actions.due_within(DUE_SOON_DAYS, today).order_by("due_date", "pk")[:DASHBOARD_LIST_SIZE]
+    )
+    stale = list(actions.stale(STALE_DAYS).order_by("last_reported_at", "pk")[:DASHBOARD_LIST_SIZE])
+    prefetch_partners(overdue, due_soon, stale)
     counts, forum_progress, round_table_progress = _progress_tables(ActionTally.objects.groups())
     context = {
         "nav": "dashboard",
@@ -63,15 +83,9 @@ def dashboard(request):
             (value, label, counts.get(value, 0)) for value, label in FollowUpAction.Status.choices
         ],
         "total": sum(counts.values()),
-        "overdue": actions.overdue(today)
-        .for_list()
-        .order_by("due_date", "pk")[:DASHBOARD_LIST_SIZE],
-        "due_soon": actions.due_within(DUE_SOON_DAYS, today)
-        .for_list()
-        .order_by("due_date", "pk")[:DASHBOARD_LIST_SIZE],
-        "stale": actions.stale(STALE_DAYS)
-        .for_list()
-        .order_by("last_reported_at", "pk")[:DASHBOARD_LIST_SIZE],
+        "overdue": overdue,
+        "due_soon": due_soon,
+        "stale": stale,
         "due_soon_days": DUE_SOON_DAYS,
         "stale_days": STALE_DAYS,
         "latest_changes": StatusChange.objects.select_related("action", "changed_by").order_by(

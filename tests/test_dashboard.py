@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from actions.models import FollowUpAction
 from actions.services import action_change_status
-from tests.factories import FollowUpActionFactory, RoundTableFactory
+from tests.factories import FollowUpActionFactory, OrganisationFactory, RoundTableFactory
 
 Status = FollowUpAction.Status
 NOW = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=datetime.UTC)
@@ -96,8 +96,52 @@ def test_dashboard_runs_a_fixed_number_of_queries(
             last_reported_at=NOW - datetime.timedelta(days=index % 2 * 70),
         )
     client.force_login(secretariat_user)
-    # session, user, counts, three action panels with their partners, latest changes,
-    # progress per forum and per round table.
-    with django_assert_num_queries(12):
+    # session, user, the three action panels, their partners (one query for all three),
+    # latest changes, the tally, forums and round tables.
+    with django_assert_num_queries(10):
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_average_progress_is_rounded_to_the_nearest_whole_per_cent_halves_up(
+    client, secretariat_user
+):
+    round_table = RoundTableFactory(number=1, theme="Human capital")
+    forum = round_table.forum
+    for progress in (25, 0):  # 12.5%
+        FollowUpActionFactory(forum=forum, round_table=round_table, progress=progress)
+    FollowUpActionFactory(forum=forum, progress=100, status=Status.CANCELLED)  # left out
+    client.force_login(secretariat_user)
+
+    html = client.get(reverse("dashboard")).content.decode()
+
+    row = html[html.index("Human capital") :]
+    row = row[: row.index("</tr>")]
+    assert '<td class="num">2</td><td class="num">13%</td>' in row
+    forum_row = html[html.index(reverse("forum_detail", args=[forum.pk])) :]
+    assert '<td class="num">2</td><td class="num">13%</td>' in forum_row[: forum_row.index("</tr>")]
+
+
+@pytest.mark.django_db
+def test_every_panel_shows_its_actions_partners(client, secretariat_user, ilo):
+    iom = OrganisationFactory(acronym="IOM")
+    FollowUpActionFactory(
+        title="Late and forgotten",
+        status=Status.IN_PROGRESS,
+        due_date=TODAY - datetime.timedelta(days=5),
+        last_reported_at=NOW - datetime.timedelta(days=90),
+        partners=[iom],
+    )
+    FollowUpActionFactory(
+        title="Soon", status=Status.PLANNED, due_date=TODAY + datetime.timedelta(days=3),
+        partners=[ilo],
+    )  # fmt: skip
+    client.force_login(secretariat_user)
+
+    html = client.get(reverse("dashboard")).content.decode()
+
+    assert "IOM" in section(html, "overdue-heading")
+    assert "IOM" in section(html, "stale-heading")  # the same action, in a second panel
+    assert "ILO" in section(html, "due-soon-heading")
+    assert "IOM" not in section(html, "due-soon-heading")
