@@ -388,6 +388,11 @@ class ActionTallyQuerySet(models.QuerySet):
             "forum_id", "round_table_id", "status", "actions", "progress_sum"
         )
 
+    def action_count(self, statuses=None):
+        """How many actions there are, of these statuses if given."""
+        rows = self.filter(status__in=statuses) if statuses else self
+        return rows.aggregate(n=models.Sum("actions"))["n"] or 0
+
     def status_counts(self):
         """{status: how many actions}, over every forum."""
         counts = self.values_list("status").annotate(n=models.Sum("actions")).order_by()

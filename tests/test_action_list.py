@@ -5,6 +5,8 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import ActionsOfOrganisations, FollowUpAction
@@ -417,3 +419,34 @@ def test_an_organisations_list_is_counted_without_visiting_its_actions(
 
     assert response.context["result_count"] == rows
     assert len(titles(response)) == min(rows, 25)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, 7),
+        ({"sort": "title"}, 7),
+        ({"status": ["planned"]}, 4),
+        ({"status": ["planned", "completed"]}, 5),
+        ({"status": ["on_hold"]}, 0),
+    ],
+)
+def test_the_whole_list_and_its_statuses_are_counted_from_the_tally(
+    client, secretariat_user, params, expected
+):
+    """No COUNT over the actions themselves: the tally knows these numbers."""
+    FollowUpActionFactory.create_batch(4, status=Status.PLANNED)
+    FollowUpActionFactory.create_batch(2, status=Status.IN_PROGRESS)
+    done = FollowUpActionFactory(status=Status.IN_PROGRESS)
+    FollowUpAction.objects.filter(pk=done.pk).update(status=Status.COMPLETED)
+    client.force_login(secretariat_user)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("action_list"), params)
+
+    assert response.context["result_count"] == expected
+    assert len(titles(response)) == expected
+    queries = [q["sql"] for q in captured.captured_queries]
+    assert not [sql for sql in queries if "COUNT(" in sql.upper()]
+    assert [sql for sql in queries if "actions_actiontally" in sql]
