@@ -6,13 +6,14 @@
 
 Figures drift over minutes on a shared machine, so comparing tables from different runs
 can mislead; this runs each checkout in turn, `--rounds` times, and prints a line per run:
-p50/p95 ms of four pages (20 requests after 2 warm-up) and of the admin's change list, the
+p50/p95 ms of six pages (20 requests after 2 warm-up) and of the admin's change list, the
 CSV export of every row in rows/s, and the first 600 focal point digests of a spare week in
 digests/s (claimed, built and sent to the locmem backend, then deleted). The database must
 hold generate_load_data's rows (`make bench` leaves them in gfmd_bench).
 """
 
 import argparse
+import importlib
 import os
 import subprocess
 import sys
@@ -25,6 +26,8 @@ PAGES = [
     ("agency busiest", "bench-secretariat", "/actions/?agency=LOAD-0007"),
     ("my busiest", "fp0007", "/my/"),
     ("page 1000", "bench-secretariat", "/actions/?page=1000"),
+    ("text search", "bench-secretariat", "/actions/?q=remittance"),
+    ("dashboard", "bench-secretariat", "/"),
     ("admin unfiltered", "bench-admin", "/admin/actions/followupaction/"),
 ]
 SPARE_WEEK = "2031-W02"
@@ -37,9 +40,8 @@ def measure():
 
     # After that import, which puts its own checkout first: the measured one goes before it.
     sys.path.insert(0, os.getcwd())
-    import django
-
-    django.setup()
+    # Each checkout starts as its gunicorn worker would: by loading its WSGI application.
+    importlib.import_module("gfmd_portal.wsgi")
     from django.contrib.auth import get_user_model
     from django.test import Client
 
