@@ -1,7 +1,10 @@
 """The audit trail of an action, readable: who changed which fields, from what to what."""
 
+import datetime
 import itertools
 from dataclasses import dataclass
+
+from django.utils import formats
 
 from agencies.models import Organisation
 from roundtables.models import Forum, RoundTable, Session
@@ -23,6 +26,7 @@ class FieldChange:
 
 @dataclass
 class AuditEntry:
+    version: int
     when: object
     who: str
     kind: str
@@ -38,18 +42,31 @@ def _labels():
 
 
 def _show(value, names):
+    """A value as people read it: labels for choices and related objects, dates as dates."""
     if value in (None, ""):
         return "–"
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "j F Y")
     return names.get(value, str(value))
+
+
+def _newest_first(records):
+    return records.select_related("history_user").order_by("-history_date", "-history_id")
 
 
 def audit_entries(action, limit=AUDIT_LIMIT):
     """The newest `limit` saved versions of the action, each with what it changed."""
-    records = list(
-        action.audit_trail.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
-    )
+    records = list(_newest_first(action.audit_trail.all())[: limit + 1])
+    return _entries(records, limit)
+
+
+def changes_since(action, version):
+    """What was saved after the form that was read at `version`: who, when, old → new."""
+    records = list(_newest_first(action.audit_trail.filter(version__gte=version)))
+    return [entry for entry in _entries(records, len(records) - 1) if entry.version > version]
+
+
+def _entries(records, limit):
     diffs = []
     # The oldest record is paired with None. Rows written in bulk (generate_load_data,
     # bulk_create) have no record at all, and so no pair.
@@ -75,6 +92,7 @@ def audit_entries(action, limit=AUDIT_LIMIT):
         for field, model in RELATED.items()
         if (ids := wanted[field])
     }
+    names["status"] = dict(FollowUpAction.Status.choices)
     acronyms = dict(Organisation.objects.filter(pk__in=partner_ids).values_list("pk", "acronym"))
     labels = _labels()
 
@@ -95,6 +113,7 @@ def audit_entries(action, limit=AUDIT_LIMIT):
         user = record.history_user
         entries.append(
             AuditEntry(
+                version=record.version,
                 when=record.history_date,
                 who=(user.get_full_name() or user.username) if user else "System",
                 kind={"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type],

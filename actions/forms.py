@@ -1,10 +1,25 @@
+import uuid
+
 from django import forms
+from django.db import models
 
 from agencies.models import Organisation
 from roundtables.models import RoundTable, Session
 
 from .models import FollowUpAction
-from .services import EDITABLE_FIELDS
+from .services import EDITABLE_FIELDS, PROGRESS_RULES
+from .widgets import IsoDateInput
+
+
+class ParagraphsField(forms.CharField):
+    """Text from a <textarea>: browsers send its line breaks as CRLF, which would make an
+    unchanged description look changed on every save. Stored with plain LF."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class StatusReportForm(forms.Form):
@@ -12,9 +27,9 @@ class StatusReportForm(forms.Form):
 
     status = forms.ChoiceField(choices=FollowUpAction.Status.choices)
     progress = forms.IntegerField(
-        label="Progress (%)", min_value=0, max_value=100, help_text="From 0 to 100."
+        label="Progress (%)", min_value=0, max_value=100, help_text=PROGRESS_RULES
     )
-    note = forms.CharField(
+    note = ParagraphsField(
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -64,11 +79,12 @@ class ActionForm(forms.ModelForm):
         model = FollowUpAction
         # What the service lets the secretariat edit, and with whom the action is done.
         fields = [*EDITABLE_FIELDS, "partners"]
+        field_classes = {"description": ParagraphsField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
-            "due_date": forms.DateInput(attrs={"type": "date"}),
-            "started_on": forms.DateInput(attrs={"type": "date"}),
-            "completed_on": forms.DateInput(attrs={"type": "date"}),
+            "due_date": IsoDateInput,
+            "started_on": IsoDateInput,
+            "completed_on": IsoDateInput,
         }
 
 
@@ -76,12 +92,66 @@ class NewActionForm(ActionForm):
     status = forms.ChoiceField(
         choices=FollowUpAction.Status.choices,
         initial=FollowUpAction.Status.PROPOSED,
-        help_text="The status it starts in; later changes go through status reports.",
+        help_text="The status it starts in; later changes go through status reports. "
+        "In progress dates its start today, completed its completion, unless given.",
     )
+    progress = forms.IntegerField(
+        label="Progress (%)",
+        min_value=0,
+        max_value=100,
+        initial=0,
+        required=False,
+        help_text=PROGRESS_RULES,
+    )
+    # One token per form shown: sent twice (a double click, a resend), it makes one action.
+    # Optional, so a script posting without it still works (without that protection).
+    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta(ActionForm.Meta):
-        fields = [*ActionForm.Meta.fields, "status"]
+        fields = [*ActionForm.Meta.fields, "status", "progress"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["creation_token"].initial = uuid.uuid4()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("progress") is None:
+            cleaned["progress"] = 0
+        completed = cleaned.get("status") == FollowUpAction.Status.COMPLETED
+        if cleaned.get("completed_on") and not completed:
+            self.add_error(
+                "completed_on",
+                "Only a completed action has a completion date: clear it, "
+                "or choose the status Completed.",
+            )
+        return cleaned
 
 
 class EditActionForm(ActionForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def merged_edit_form(current, read_version, typed):
+    """The edit form after a refused save: the person's own changes over what is saved now.
+
+    Fields they left as they read them show the current values, so sending the form again
+    does not undo someone else's change; fields they changed keep what they typed.
+    `typed`: the refused form's cleaned data.
+    """
+    read = current.audit_trail.filter(version=read_version).first()
+    initial = {"version": current.version}
+    for name, value in typed.items():
+        if name == "version":
+            continue
+        if read is None:  # no saved version to compare with: keep all that was typed
+            initial[name] = value
+        elif name == "partners":
+            read_partners = set(read.partners.values_list("organisation_id", flat=True))
+            if {organisation.pk for organisation in value} != read_partners:
+                initial[name] = list(value)
+        else:
+            read_value = getattr(read, FollowUpAction._meta.get_field(name).attname)
+            if (value.pk if isinstance(value, models.Model) else value) != read_value:
+                initial[name] = value
+    return EditActionForm(instance=current, initial=initial)

@@ -25,8 +25,10 @@ def due_within_condition(days, today):
 
 
 def stale_condition(days, now):
-    """Open, and nobody has reported on it for `days` days."""
-    return Q(last_reported_at__lt=now - datetime.timedelta(days)) & _open()
+    """Open, and nobody has reported on it for `days` days, or ever in the portal (an
+    action loaded from the GFMD record is as old as its source, not as its loading)."""
+    not_since = Q(last_reported_at__lt=now - datetime.timedelta(days))
+    return (not_since | Q(last_reported_at__isnull=True)) & _open()
 
 
 class FollowUpActionQuerySet(models.QuerySet):
@@ -195,9 +197,12 @@ class FollowUpAction(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     # Last time the status or progress changed, and last time anyone reported at all
-    # (a "no change" confirmation counts as a report, not as a change).
-    status_changed_at = models.DateTimeField(default=timezone.now)
-    last_reported_at = models.DateTimeField(default=timezone.now)
+    # (a "no change" confirmation counts as a report, not as a change). Empty: nobody has
+    # reported in the portal yet, and the state is as the GFMD record gives it.
+    status_changed_at = models.DateTimeField(default=timezone.now, null=True, blank=True)
+    last_reported_at = models.DateTimeField(default=timezone.now, null=True, blank=True)
+    # The "New action" form's own token: a form sent twice makes one action.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     # Bumped on every write through a service, so a stale form cannot overwrite news.
     version = models.PositiveIntegerField(default=1)
 
@@ -206,7 +211,7 @@ class FollowUpAction(models.Model):
     # it (django-simple-history). Status reports are also in StatusChange, with their notes.
     audit_trail = HistoricalRecords(
         m2m_fields=[partners],
-        excluded_fields=["updated_at"],
+        excluded_fields=["updated_at", "creation_token"],
         related_name="audit_entries",
     )
 
@@ -266,6 +271,11 @@ class FollowUpAction(models.Model):
     def is_closed(self):
         return self.status in self.CLOSED_STATUSES
 
+    @property
+    def reported_in_portal(self):
+        """False while the state is as the GFMD record gives it: nobody reported yet."""
+        return self.last_reported_at is not None
+
     def is_overdue(self, today=None):
         today = today or timezone.localdate()
         return bool(self.due_date) and not self.is_closed and self.due_date < today
@@ -293,6 +303,31 @@ class FollowUpAction(models.Model):
             raise ValidationError(errors)
 
 
+def describe_status_change(old_status, new_status, old_progress, progress):
+    """A history entry in words, with status labels, never codes: how every page and
+    e-mail says what a report did."""
+    label = FollowUpAction.Status
+    if not old_status:
+        return f"Recorded as {label(new_status).label.lower()}, {progress}%"
+    if old_status == new_status and old_progress == progress:
+        return f"Confirmed: still {label(new_status).label.lower()}, {progress}%"
+    if old_status == new_status:
+        return f"{label(new_status).label}: progress {old_progress}% → {progress}%"
+    return f"{label(old_status).label} → {label(new_status).label}, {progress}%"
+
+
+def _from_the_record():
+    # The entry load_gfmd writes when it creates an action: by nobody, and the first.
+    return Q(old_status="", changed_by__isnull=True)
+
+
+class StatusChangeQuerySet(models.QuerySet):
+    def news(self):
+        """Entries that are news: made by someone in the portal, not the GFMD record's own
+        entries (loading the record is not this week's activity)."""
+        return self.exclude(_from_the_record())
+
+
 class StatusChange(models.Model):
     """One entry in an action's history: append-only, written by the status service."""
 
@@ -312,6 +347,8 @@ class StatusChange(models.Model):
     progress = models.PositiveSmallIntegerField()
     note = models.TextField(blank=True)
 
+    objects = StatusChangeQuerySet.as_manager()
+
     class Meta:
         ordering = ["-changed_at", "-id"]
         get_latest_by = "changed_at"
@@ -329,6 +366,16 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.action_id}: {self.old_status or '–'} → {self.new_status}"
+
+    @property
+    def summary(self):
+        return describe_status_change(
+            self.old_status, self.new_status, self.old_progress, self.progress
+        )
+
+    @property
+    def is_from_the_record(self):
+        return self.old_status == "" and self.changed_by_id is None
 
     @property
     def is_confirmation(self):

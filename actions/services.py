@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -80,6 +80,47 @@ def _clean_progress(progress):
     return progress
 
 
+# What the form says before saving, next to the progress field; `_settle_status` does it.
+PROGRESS_RULES = (
+    "From 0 to 100. Completed sets it to 100; a cancelled action keeps the progress it reached."
+)
+
+
+def _settle_status(action, *, old_status, old_progress, today):
+    """What a status means for progress and dates: the rules for reports and new actions.
+
+    Changes `action` in place and returns what it adjusted, in words, for the person who
+    reported (never silently). `today` is None when no date may be invented (the record
+    states its own dates, or leaves them unknown).
+    Raises ValidationError for a pair that cannot be: progress moving on a cancelled action.
+    """
+    adjusted = []
+    entering = action.status != old_status
+    if action.status == Status.CANCELLED and not entering and action.progress != old_progress:
+        raise ValidationError(
+            {
+                "progress": "A cancelled action's progress cannot change. To resume it, "
+                "choose another status."
+            }
+        )
+    if action.status == Status.COMPLETED and action.progress != 100:
+        action.progress = 100
+        adjusted.append("Progress set to 100%: a completed action is done.")
+    # Only a real change into a status dates it, and never over a date already known.
+    if entering and today is not None:
+        if action.status == Status.IN_PROGRESS and action.started_on is None:
+            action.started_on = today
+            adjusted.append(f"Started on set to today ({today:%d %B %Y}).")
+        if action.status == Status.COMPLETED and action.completed_on is None:
+            action.completed_on = max(today, action.started_on or today)
+            adjusted.append(f"Completed on set to {action.completed_on:%d %B %Y}.")
+    if action.status != Status.COMPLETED and action.completed_on is not None:
+        action.completed_on = None
+        if old_status == Status.COMPLETED:
+            adjusted.append("Completion date cleared: the action is no longer completed.")
+    return adjusted
+
+
 def action_change_status(
     *,
     action,
@@ -92,8 +133,9 @@ def action_change_status(
     """Record a status report on an action: the one way its status ever changes.
 
     Reporting the same status and progress is a confirmation and needs a note.
-    Returns the history entry it wrote; raises ValidationError for a bad report
-    and ActionChangedSinceRead when `expected_version` is no longer current.
+    Returns the history entry it wrote, with `adjusted`: what the status rules changed
+    beyond what was reported, in words. Raises ValidationError for a bad report and
+    ActionChangedSinceRead when `expected_version` is no longer current.
     """
     if status not in Status.values:
         raise ValidationError({"status": f"“{status}” is not a status an action can have."})
@@ -101,28 +143,19 @@ def action_change_status(
 
     with transaction.atomic():
         current = _lock_current(action, expected_version)
-        new_progress = current.progress if progress in (None, "") else _clean_progress(progress)
-        if status == Status.COMPLETED:
-            # Completed means done: the bar says so even if the form forgot to.
-            new_progress = 100
-
-        is_change = status != current.status or new_progress != current.progress
+        now = timezone.now()
+        old_status, old_progress = current.status, current.progress
+        current.status = status
+        if progress not in (None, ""):
+            current.progress = _clean_progress(progress)
+        adjusted = _settle_status(
+            current, old_status=old_status, old_progress=old_progress, today=timezone.localdate(now)
+        )
+        is_change = status != old_status or current.progress != old_progress
         if not is_change and not note:
             raise ValidationError(
                 {"note": "Nothing changed. To confirm the action is still on track, add a note."}
             )
-
-        now = timezone.now()
-        today = timezone.localdate(now)
-        old_status, old_progress = current.status, current.progress
-        current.status = status
-        current.progress = new_progress
-        if status == Status.IN_PROGRESS and current.started_on is None:
-            current.started_on = today
-        if status == Status.COMPLETED and current.completed_on is None:
-            current.completed_on = max(today, current.started_on or today)
-        if status != Status.COMPLETED:
-            current.completed_on = None
         if is_change:
             current.status_changed_at = now
         current._history_user = changed_by  # for the audit trail
@@ -136,39 +169,97 @@ def action_change_status(
             old_status=old_status,
             new_status=status,
             old_progress=old_progress,
-            progress=new_progress,
+            progress=current.progress,
             note=note,
         )
 
     # Let the caller's object show what was saved.
     for field in STATUS_REPORT_FIELDS:
         setattr(action, field, getattr(current, field))
+    change.adjusted = adjusted
     return change
 
 
 def unique_slug_for(title):
-    """A readable natural key for an action made in the portal."""
+    """A readable natural key for an action made in the portal, free when it is read.
+
+    Two actions of the same title made at the same moment may both read a slug as free:
+    `action_create` then tries the next one (the unique index decides).
+    """
     base = slugify(title)[:80] or "action"
+    taken = set(FollowUpAction.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 1
-    while FollowUpAction.objects.filter(slug=slug).exists():
+    while slug in taken:
         n += 1
         slug = f"{base}-{n}"
     return slug
 
 
-def action_create(*, created_by, partners=(), note="", **fields):
-    """Create an action with its first history entry (the status it starts in)."""
-    action = FollowUpAction(**fields)
+# Tries at a free slug before giving up; each loses only to an action saved meanwhile.
+SLUG_ATTEMPTS = 5
+
+
+class ActionAlreadyCreated(Exception):
+    """The same "New action" form was sent twice: the action it made the first time."""
+
+    def __init__(self, action):
+        self.action = action
+        super().__init__(f"{action} was already created from this form.")
+
+
+def action_create(
+    *, created_by, partners=(), note="", from_record=False, creation_token=None, **fields
+):
+    """Create an action with its first history entry (the status it starts in).
+
+    A new action follows the status rules as a report does: created as completed, it is
+    at 100% and completed today unless a date is given. `from_record`: the GFMD record
+    loads it, stating its own dates (or leaving them unknown); nobody has reported on it
+    in the portal yet, so it has no report time. `creation_token`: the form's own token,
+    so a form sent twice makes one action (ActionAlreadyCreated the second time).
+    Returns the action, with `adjusted`: what the status rules changed, in words.
+    """
+    if creation_token is not None:
+        existing = FollowUpAction.objects.filter(creation_token=creation_token).first()
+        if existing is not None:
+            raise ActionAlreadyCreated(existing)
+    action = FollowUpAction(creation_token=creation_token, **fields)
     action._history_user = created_by  # for the audit trail
-    # One moment for all three, so a new action does not look "confirmed since created".
-    action.status_changed_at = action.last_reported_at = action.created_at
-    if not action.slug:
-        action.slug = unique_slug_for(action.title)
-    action.full_clean()
-    with transaction.atomic():
-        action.save()
-        action.partners.set(partners)
-        action_record_created(action=action, created_by=created_by, note=note)
+    adjusted = _settle_status(
+        action,
+        old_status=None,
+        old_progress=None,
+        today=None if from_record else timezone.localdate(action.created_at),
+    )
+    if from_record:
+        action.status_changed_at = action.last_reported_at = None
+    else:
+        # One moment for both, so a new action does not look "confirmed since created".
+        action.status_changed_at = action.last_reported_at = action.created_at
+    slug_given = bool(action.slug)
+    for _attempt in range(1 if slug_given else SLUG_ATTEMPTS):
+        if not slug_given:
+            action.slug = unique_slug_for(action.title)
+        action.full_clean(validate_unique=slug_given)
+        try:
+            with transaction.atomic():
+                action.save(force_insert=True)
+                action.partners.set(partners)
+                action_record_created(action=action, created_by=created_by, note=note)
+        except IntegrityError:
+            # The unique indexes decide between two forms sent at the same moment.
+            if creation_token is not None:
+                twin = FollowUpAction.objects.filter(creation_token=creation_token).first()
+                if twin is not None:
+                    raise ActionAlreadyCreated(twin) from None
+            if slug_given or not FollowUpAction.objects.filter(slug=action.slug).exists():
+                raise
+            action.pk = None  # someone took the slug meanwhile: try the next one
+            continue
+        break
+    else:
+        raise ValidationError("Could not find a free name for this action; please try again.")
+    action.adjusted = adjusted
     return action
 
 
@@ -187,21 +278,42 @@ def action_record_created(*, action, created_by, note=""):
 
 
 def action_update(*, action, updated_by, expected_version, partners=None, **fields):
-    """Edit what an action is (title, dates, lead, ...), never its status."""
+    """Edit what an action is (title, dates, lead, ...), never its status.
+
+    Writes only when something differs: an unchanged form leaves no audit entry and keeps
+    the version. Returns (the action, the labels of the fields it changed).
+    """
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"action_update cannot change {', '.join(sorted(unknown))}")
     with transaction.atomic():
         current = _lock_current(action, expected_version)
-        for name, value in fields.items():
-            setattr(current, name, value)
+        changed = [name for name, value in fields.items() if value_differs(current, name, value)]
+        for name in changed:
+            setattr(current, name, fields[name])
+        partners_changed = partners is not None and set(
+            current.partners.values_list("pk", flat=True)
+        ) != {organisation.pk for organisation in partners}
+        if partners_changed:
+            changed.append("partners")
+        if not changed:
+            return current, []
         current.full_clean()
         current.version += 1
         current._history_user = updated_by  # for the audit trail
-        if partners is not None:
+        if partners_changed:
             current.partners.set(partners)
         current.save()
-    return current
+    labels = [str(FollowUpAction._meta.get_field(name).verbose_name) for name in changed]
+    return current, labels
+
+
+def value_differs(instance, name, value):
+    """Whether setting field `name` of a model instance to `value` would change it."""
+    field = instance._meta.get_field(name)
+    if field.is_relation:
+        return getattr(instance, field.attname) != (value.pk if value is not None else None)
+    return getattr(instance, name) != value
 
 
 # --- Weekly digests -----------------------------------------------------------------

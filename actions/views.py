@@ -6,16 +6,17 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_safe
 
 from agencies.models import Organisation
 from roundtables.models import Forum, RoundTable
+from roundtables.selectors import average_percent
 
 from . import permissions, services
-from .audit import audit_entries
+from .audit import audit_entries, changes_since
 from .export import csv_lines
 from .filters import DEFAULT_SORT, SORT_FIELDS, FollowUpActionFilter
-from .forms import EditActionForm, NewActionForm, StatusReportForm
+from .forms import EditActionForm, NewActionForm, StatusReportForm, merged_edit_form
 from .models import (
     ActionsOfOrganisations,
     ActionTally,
@@ -50,12 +51,7 @@ def _progress_tables(totals):
     def annotate(objects, sums):
         for obj in objects:
             obj.action_count, progress = sums.get(obj.pk, (0, 0))
-            # p / n to the nearest whole per cent, halves up, in integers: (2p + n) // 2n.
-            obj.average_progress = (
-                (2 * progress + obj.action_count) // (2 * obj.action_count)
-                if obj.action_count
-                else None
-            )
+            obj.average_progress = average_percent(progress, obj.action_count)
         return objects
 
     forums = annotate(list(Forum.objects.all()), forum_sums)
@@ -66,6 +62,7 @@ def _progress_tables(totals):
     return status_counts, forums, round_tables
 
 
+@require_safe
 def dashboard(request):
     today = timezone.localdate()
     actions = FollowUpAction.objects.for_list_without_partners()
@@ -173,12 +170,14 @@ def _action_list_page(
     return render(request, template, context, status=200 if valid else 400)
 
 
+@require_safe
 def action_list(request):
     return _action_list_page(
         request, FollowUpAction.objects.all(), "actions/action_list.html", {"nav": "actions"}
     )
 
 
+@require_safe
 def my_assignments(request):
     """A focal point's actions (lead or partner); secretariat staff see everything."""
     user = request.user
@@ -208,6 +207,7 @@ def my_assignments(request):
     )
 
 
+@require_safe
 def action_export(request):
     """The list's filters as CSV: every matching row, streamed rather than built in memory."""
     filterset = FollowUpActionFilter(request.GET or None, queryset=FollowUpAction.objects.all())
@@ -227,7 +227,7 @@ def action_export(request):
     return response
 
 
-def _render_detail(request, action, status_form=None, status=200):
+def _render_detail(request, action, status_form=None, status=200, **extra_context):
     user = request.user
     can_report = permissions.can_report_on(user, action)
     if can_report and status_form is None:
@@ -243,20 +243,38 @@ def _render_detail(request, action, status_form=None, status=200):
         "can_edit": can_edit,
         "status_form": status_form if can_report else None,
         "nav": "actions",
+        **extra_context,
     }
     return render(request, "actions/action_detail.html", context, status=status)
 
 
+@require_safe
 def action_detail(request, pk):
     return _render_detail(request, permissions.get_action_for_reading(pk))
 
 
-@require_POST
+def _conflict_context(conflict, read_version):
+    """What the refused form shows: who changed the action since it was read, and what."""
+    return {
+        "conflict": conflict,
+        "changes_meanwhile": changes_since(conflict.action, read_version),
+    }
+
+
+def _saved_message(request, text, adjusted):
+    messages.success(request, " ".join([text, *adjusted]))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def action_status(request, pk):
+    if request.method != "POST":
+        # Where a refused report leaves the address bar: the action's page has the form.
+        return redirect("action_detail", pk=pk)
     action = permissions.get_action_for_report(request.user, pk)
     form = StatusReportForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, action, form, status=400)
+    read_version = form.cleaned_data["version"]
     try:
         change = services.action_change_status(
             action=action,
@@ -264,91 +282,99 @@ def action_status(request, pk):
             status=form.cleaned_data["status"],
             progress=form.cleaned_data["progress"],
             note=form.cleaned_data["note"],
-            expected_version=form.cleaned_data["version"],
+            expected_version=read_version,
         )
     except ActionChangedSinceRead as conflict:
-        messages.warning(
-            request,
-            f"Not saved: {conflict.changed_by_name} changed this action since you opened it. "
-            "Here is its current state; report again if your update still applies.",
-        )
         current = permissions.get_action_for_reading(pk)
-        return _render_detail(request, current, status=409)
+        # Everything typed stays; only the version moves on, so one click sends it again.
+        data = request.POST.copy()
+        data["version"] = current.version
+        return _render_detail(
+            request,
+            current,
+            StatusReportForm(data),
+            status=409,
+            **_conflict_context(conflict, read_version),
+        )
     except ValidationError as error:
         for field, field_errors in error.message_dict.items():
             for message in field_errors:
                 form.add_error(field if field in form.fields else None, message)
         return _render_detail(request, action, form, status=400)
     if change.is_confirmation:
-        messages.success(request, "Confirmed: the action is unchanged, and your note is recorded.")
+        text = "Confirmed: the action is unchanged, and your note is recorded."
     else:
-        messages.success(
-            request,
+        text = (
             f"Saved: the action is now {change.get_new_status_display().lower()}, "
-            f"{change.progress}% done.",
+            f"{change.progress}% done."
         )
+    _saved_message(request, text, change.adjusted)
     return redirect("action_detail", pk=action.pk)
 
 
+def _render_form(request, form, action=None, status=200, **extra_context):
+    context = {"form": form, "action": action, "nav": "actions", **extra_context}
+    return render(request, "actions/action_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def action_create(request):
     permissions.require_manager(request.user)
     form = NewActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _render_form(request, form)
+    if form.is_valid():
         data = dict(form.cleaned_data)
         partners = data.pop("partners")
         try:
             action = services.action_create(created_by=request.user, partners=partners, **data)
+        except services.ActionAlreadyCreated as twice:
+            messages.info(
+                request, "This form was already sent: the action below is the one it made."
+            )
+            return redirect("action_detail", pk=twice.action.pk)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Action “{action.title}” created.")
+            _saved_message(request, f"Action “{action.title}” created.", action.adjusted)
             return redirect("action_detail", pk=action.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "actions/action_form.html", {"form": form, "nav": "actions"}, status=status
-    )
+    return _render_form(request, form, status=400)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def action_edit(request, pk):
     action = permissions.get_action_for_edit(request.user, pk)
     form = EditActionForm(
         request.POST or None, instance=action, initial={"version": action.version}
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _render_form(request, form, action)
+    if form.is_valid():
         data = dict(form.cleaned_data)
         partners = data.pop("partners")
-        version = data.pop("version")
+        read_version = data.pop("version")
         try:
-            services.action_update(
+            updated, changed = services.action_update(
                 action=action,
                 updated_by=request.user,
-                expected_version=version,
+                expected_version=read_version,
                 partners=partners,
                 **data,
             )
         except ActionChangedSinceRead as conflict:
-            messages.warning(
+            return _render_form(
                 request,
-                f"Not saved: {conflict.changed_by_name} changed this action since you opened "
-                "the form. The form now shows the current values; make your changes again.",
-            )
-            current = permissions.get_action_for_reading(pk)
-            form = EditActionForm(instance=current, initial={"version": current.version})
-            return render(
-                request,
-                "actions/action_form.html",
-                {"form": form, "action": current, "nav": "actions"},
+                merged_edit_form(conflict.action, read_version, form.cleaned_data),
+                conflict.action,
                 status=409,
+                **_conflict_context(conflict, read_version),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Changes saved.")
-            return redirect("action_detail", pk=action.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "actions/action_form.html",
-        {"form": form, "action": action, "nav": "actions"},
-        status=status,
-    )
+            if changed:
+                messages.success(request, f"Changes saved. Changed: {', '.join(changed)}.")
+            else:
+                messages.info(request, "Nothing to save: no field was changed.")
+            return redirect("action_detail", pk=updated.pk)
+    return _render_form(request, form, action, status=400)

@@ -63,3 +63,16 @@ class FastCheckboxes(forms.CheckboxSelectMultiple):
                 f"{escape(str(option_label))}</label>"
             )
         return mark_safe("".join(boxes))
+
+
+class IsoDateInput(forms.DateInput):
+    """A browser date picker: `type="date"` takes and sends only YYYY-MM-DD.
+
+    Django renders dates in the site's first input format (10/12/2026 for en-gb), which a
+    browser cannot read: it shows an empty picker and the next save erases the date.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

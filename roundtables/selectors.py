@@ -32,6 +32,19 @@ def forum_for_detail(pk):
     )
 
 
+def average_percent(total, count):
+    """The average of `count` percentages summing to `total`, to the nearest whole per cent,
+    halves up (20 % and 25 % make 23 %), or None for no actions.
+
+    The one rounding of average progress: the dashboard, the forum pages and the digests
+    all show it. In integers, (2 * total + count) // (2 * count), so no float or
+    banker's rounding (Python's round() takes 22.5 to 22) creeps in.
+    """
+    if not count:
+        return None
+    return (2 * total + count) // (2 * count)
+
+
 def progress_by_round_table(actions):
     """Average progress and count of the non-cancelled actions, per round table id.
 
@@ -45,7 +58,7 @@ def progress_by_round_table(actions):
         count, total = totals.get(action.round_table_id, (0, 0))
         totals[action.round_table_id] = (count + 1, total + action.progress)
     return {
-        key: {"count": count, "average": round(total / count)}
+        key: {"count": count, "average": average_percent(total, count)}
         for key, (count, total) in totals.items()
     }
 

@@ -146,9 +146,17 @@ def test_others_cannot_create_or_edit_even_by_posting(request, client, world, pe
 
 @pytest.mark.django_db
 def test_a_get_on_the_status_endpoint_changes_nothing(client, world, secretariat_user):
+    """The address a refused report leaves in the address bar leads back to the action."""
+    action = world["ilo_action"]
     client.force_login(secretariat_user)
-    response = client.get(reverse("action_status", args=[world["ilo_action"].pk]))
-    assert response.status_code == 405
+    history = action.history.count()
+    response = client.get(reverse("action_status", args=[action.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("action_detail", args=[action.pk])
+    assert action.history.count() == history
+    put = client.put(reverse("action_status", args=[action.pk]))
+    assert put.status_code == 405
+    assert put["Allow"] == "GET, HEAD, POST"
 
 
 @pytest.mark.django_db

@@ -25,11 +25,11 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.text import slugify
 
 from actions.models import FollowUpAction
-from actions.services import EDITABLE_FIELDS, action_create, action_update
+from actions.services import EDITABLE_FIELDS, action_create, action_update, value_differs
 from agencies.models import SECRETARIAT_GROUP, Organisation
 from roundtables.models import Forum, Involvement, RoundTable, Session
 
@@ -130,13 +130,6 @@ def _list(entry, key, where):
     return value
 
 
-def _same(instance, name, value):
-    field = instance._meta.get_field(name)
-    if isinstance(field, models.ForeignKey):
-        return getattr(instance, field.attname) == (value.pk if value is not None else None)
-    return getattr(instance, name) == value
-
-
 class Command(BaseCommand):
     help = "Load the GFMD record (forums, sessions, organisations, involvements, actions)."
 
@@ -181,7 +174,9 @@ class Command(BaseCommand):
             instance, outcome = model(**lookup, **values), "created"
             changed = None
         else:
-            changed = [name for name, value in values.items() if not _same(instance, name, value)]
+            changed = [
+                name for name, value in values.items() if value_differs(instance, name, value)
+            ]
             outcome = "updated" if changed else "unchanged"
             for name in changed:
                 setattr(instance, name, values[name])
@@ -366,6 +361,7 @@ class Command(BaseCommand):
                 if existing is None:
                     action_create(
                         created_by=None,
+                        from_record=True,
                         partners=partners,
                         note=f"Recorded from the GFMD record ({fields['source_reference']}).",
                         slug=slug,
@@ -429,22 +425,13 @@ class Command(BaseCommand):
         }
 
     def update_action(self, action, fields, partners):
-        changed = {
-            name: fields[name]
-            for name in ACTION_DESCRIPTIVE_FIELDS
-            if not _same(action, name, fields[name])
-        }
-        partners_changed = set(action.partners.values_list("pk", flat=True)) != {
-            org.pk for org in partners
-        }
-        if not changed and not partners_changed:
-            return "unchanged"
-        # Through the service, so the version moves on and an open edit form notices.
-        action_update(
+        # Through the service, so the version moves on and an open edit form notices;
+        # it writes only what differs.
+        _, changed = action_update(
             action=action,
             updated_by=None,
             expected_version=None,
-            partners=partners if partners_changed else None,
-            **changed,
+            partners=partners,
+            **{name: fields[name] for name in ACTION_DESCRIPTIVE_FIELDS},
         )
-        return "updated"
+        return "updated" if changed else "unchanged"
