@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -70,7 +71,12 @@ def dashboard(request):
     due_soon = list(
         actions.due_within(DUE_SOON_DAYS, today).order_by("due_date", "pk")[:DASHBOARD_LIST_SIZE]
     )
-    stale = list(actions.stale(STALE_DAYS).order_by("last_reported_at", "pk")[:DASHBOARD_LIST_SIZE])
+    # Never reported in the portal first (as the record gives them), then the oldest report.
+    stale = list(
+        actions.stale(STALE_DAYS).order_by(F("last_reported_at").asc(nulls_first=True), "pk")[
+            :DASHBOARD_LIST_SIZE
+        ]
+    )
     prefetch_partners(overdue, due_soon, stale)
     counts, forum_progress, round_table_progress = _progress_tables(ActionTally.objects.groups())
     context = {
@@ -85,9 +91,9 @@ def dashboard(request):
         "stale": stale,
         "due_soon_days": DUE_SOON_DAYS,
         "stale_days": STALE_DAYS,
-        "latest_changes": StatusChange.objects.select_related("action", "changed_by").order_by(
-            "-changed_at", "-id"
-        )[:DASHBOARD_LIST_SIZE],
+        "latest_changes": StatusChange.objects.news()
+        .select_related("action", "changed_by")
+        .order_by("-changed_at", "-id")[:DASHBOARD_LIST_SIZE],
         "forum_progress": forum_progress,
         "round_table_progress": round_table_progress,
     }

@@ -79,9 +79,14 @@ class _TableRows:
         return f'<time datetime="{due.isoformat()}">{self.day(due)}</time>'
 
     def last_update(self, action):
+        if not action.reported_in_portal:
+            return '<span class="muted">Not reported in the portal yet</span>'
         reported = action.last_reported_at.astimezone(self.zone)
-        cell = f'<time datetime="{reported.isoformat()}">{self.day(reported)}</time>'
-        if action.status_changed_at < action.last_reported_at:
+        moment = reported.isoformat(timespec="seconds")  # HTML allows no microseconds
+        cell = f'<time datetime="{moment}">{self.day(reported)}</time>'
+        if action.status_changed_at is None:
+            cell += '<br><span class="muted">confirmed; status as the source gives it</span>'
+        elif action.status_changed_at < action.last_reported_at:
             # A report that confirmed the status without changing it.
             changed = self.day(action.status_changed_at.astimezone(self.zone))
             cell += f'<br><span class="muted">confirmed; changed {changed}</span>'
