@@ -207,7 +207,7 @@ def test_audit_trail_after_an_edit(client, secretariat_user, ilo, iom_focal_poin
     audit = page[page.index('id="audit-heading"') :]
     assert "Audit trail" in audit
     assert "Original title" in audit and "Better title" in audit
-    assert "2027-02-01" in audit
+    assert "1 February 2027" in audit  # dates as people read them
     assert "UNDP" in audit
     assert secretariat_user.get_full_name() in audit
     # Focal points do not see the audit trail.
