@@ -13,7 +13,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from . import digests, permissions, services
 from .filters import DigestDeliveryFilter
-from .models import DigestPreference
+from .models import DigestDelivery, DigestPreference
+
+Kind = DigestDelivery.Kind
 
 
 class DigestSettingsForm(forms.Form):
@@ -52,32 +54,31 @@ def digest_settings(request):
 @login_not_required
 @csrf_exempt
 def digest_unsubscribe(request, token):
-    if request.method == "POST":
-        try:
-            services.digest_unsubscribe(token=token)
-        except services.UnsubscribeLinkInvalid as problem:
-            return render(
-                request, "actions/digest_unsubscribe.html", {"problem": str(problem)}, status=400
-            )
-        return render(request, "actions/digest_unsubscribe.html", {"done": True})
-    # A GET only asks: link checkers and mail scanners open links without meaning to.
     try:
-        digests.read_unsubscribe_token(token)
-    except Exception:
+        if request.method == "POST":
+            services.digest_unsubscribe(token=token)
+            return render(request, "actions/digest_unsubscribe.html", {"done": True})
+        # A GET only asks: link checkers and mail scanners open links without meaning to.
+        account = services.digest_unsubscribe_account(token=token)
+    except services.UnsubscribeLinkInvalid as problem:
+        gone = isinstance(problem, services.UnsubscribeAccountGone)
         return render(
             request,
             "actions/digest_unsubscribe.html",
-            {"problem": "This unsubscribe link is not valid."},
-            status=400,
+            {"problem": str(problem)},
+            status=410 if gone else 400,
         )
-    return render(request, "actions/digest_unsubscribe.html", {"token": token})
+    # Named, so whoever opens a forwarded link sees whose digest it would stop.
+    context = {"username": account.username, "email": digests.masked_email(account.email)}
+    return render(request, "actions/digest_unsubscribe.html", context)
 
 
 # The e-mail carries its own <style> block, as mail clients need; allow it on this page only.
 @csp_update({"style-src": ["'unsafe-inline'"]})
 def digest_preview(request):
-    """The HTML digest a user would get this week, for secretariat staff."""
-    permissions.require_manager(request.user)
+    """The HTML digest a user would get this week, for secretariat staff, with its
+    unsubscribe and settings links made inert: they would act for that user."""
+    permissions.require_secretariat(request.user, "preview other people's digests")
     username = request.GET.get("user", "").strip()
     if not username:
         return render(
@@ -94,18 +95,26 @@ def digest_preview(request):
             {"problem": f"There is no user named “{username}”."},
             status=404,
         )
-    week = digests.current_week()
-    kind = "focal_point" if user.focal_points.exists() else "secretariat"
-    if request.GET.get("kind") in digests.DIGEST_KINDS:
-        kind = request.GET["kind"]
-    digest = digests.build_digest(user, week, kind)
+    kind = request.GET.get("kind", "").strip()
+    if not kind:
+        # The digest the run would send them: focal points get theirs, the others the overview.
+        kind = Kind.FOCAL_POINT if user.focal_points.exists() else Kind.SECRETARIAT
+    elif kind not in Kind.values:
+        kinds = " or ".join(Kind.values)
+        return render(
+            request,
+            "actions/digest_preview_missing.html",
+            {"problem": f"“{kind}” is not a kind of digest: say {kinds}."},
+            status=400,
+        )
+    digest = digests.build_digest(user, digests.current_week(), kind, preview=True)
     html = render_to_string(f"emails/{digest.template}-body.html", {"digest": digest, "user": user})
     return HttpResponse(html)
 
 
 def digest_log(request):
     """Who was sent which week's digest, when, how many items, and the failures."""
-    permissions.require_manager(request.user)
+    permissions.require_secretariat(request.user, "see the digest delivery log")
     filterset = DigestDeliveryFilter(request.GET or None)
     valid = not filterset.is_bound or filterset.is_valid()
     page = (

@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Window
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from agencies.models import SECRETARIAT_GROUP, Organisation
 
 from .models import (
     ActionTally,
+    DigestDelivery,
     DigestPreference,
     FollowUpAction,
     StatusChange,
@@ -30,6 +32,8 @@ from .models import (
     stale_condition,
 )
 
+# The one definition of the digest's thresholds: the builder reads them, and the e-mails
+# print them from the digest (digest.due_soon_days, digest.stale_days).
 DUE_SOON_DAYS = 14
 STALE_DAYS = 30
 CHANGES_DAYS = 7
@@ -70,6 +74,11 @@ def week_reference_time(week, now=None):
     return timezone.make_aware(datetime.datetime.combine(monday, datetime.time(6, 0)))
 
 
+def _last_report_words(moment):
+    # An action loaded from the GFMD record has no report in the portal: not "today".
+    return day_month_year(moment) if moment else "none in the portal yet"
+
+
 def day_month_year(value):
     """26 February 2009: how the e-mails write a date (or the local date of a moment)."""
     if value is None:
@@ -94,6 +103,21 @@ def read_unsubscribe_token(token):
     return int(data["u"]), int(data["g"])
 
 
+def unsubscribe_link_account(token):
+    """(the user a link was made for, or None if that account was deleted since; the link's
+    generation). signing.BadSignature (or KeyError, TypeError, ValueError) if tampered with."""
+    user_id, generation = read_unsubscribe_token(token)
+    return get_user_model().objects.filter(pk=user_id).first(), generation
+
+
+def masked_email(address):
+    """i***@iom.int: enough for its owner to recognise, little for anyone else to use."""
+    local, at, domain = (address or "").partition("@")
+    if not at:
+        return "***" if address else ""
+    return f"{local[:1]}***@{domain}"
+
+
 @dataclass
 class DigestItem:
     title: str
@@ -113,7 +137,7 @@ class DigestItem:
 
     @property
     def last_report(self):
-        return day_month_year(self.last_reported_at)
+        return _last_report_words(self.last_reported_at)
 
 
 @dataclass
@@ -176,7 +200,10 @@ def _change_item(change):
     )
 
 
-def _footer_links(user, preference):
+def _footer_links(user, preference, preview=False):
+    # A preview shows someone else's digest: a live token in it would act for them.
+    if preview:
+        return {"is_preview": True}
     return {
         "settings_url": absolute_url(reverse("digest_settings")),
         "unsubscribe_url": absolute_url(
@@ -207,6 +234,20 @@ class Section:
         return iter(self.items)
 
 
+# What "open" means to the lists' ?status= filter: what an action needing attention can be.
+OPEN_STATUSES = [
+    status
+    for status in FollowUpAction.Status.values
+    if status not in FollowUpAction.CLOSED_STATUSES
+]
+
+
+def _list_url(name, **filters):
+    """An absolute link to a list page ("my_assignments", "action_list") filtered with the
+    GET parameters of actions.filters.FollowUpActionFilter, so it shows what a section holds."""
+    return absolute_url(f"{reverse(name)}?{urlencode(filters, doseq=True)}")
+
+
 def _section(queryset, to_item, more_url=""):
     """The first items of a queryset and its total, in one query (a window count)."""
     rows = list(queryset.annotate(section_total=Window(Count("pk")))[:SECTION_LIMIT])
@@ -224,9 +265,12 @@ class FocalPointDigest:
     stale: Section
     changes: Section
     attention_count: int
+    due_soon_days: int
+    stale_days: int
     settings_url: str = ""
     unsubscribe_url: str = ""
-    kind = "focal_point"
+    is_preview: bool = False
+    kind = DigestDelivery.Kind.FOCAL_POINT
     template = "digest-focal-point"
 
     @property
@@ -260,7 +304,7 @@ class QuietOrganisation:
 
     @property
     def last_report(self):
-        return day_month_year(self.last_report_at)
+        return _last_report_words(self.last_report_at)
 
 
 @dataclass
@@ -271,9 +315,11 @@ class SecretariatDigest:
     changes: Section
     overdue_groups: list[OverdueGroup]
     quiet_organisations: list[QuietOrganisation]
+    stale_days: int
     settings_url: str = ""
     unsubscribe_url: str = ""
-    kind = "secretariat"
+    is_preview: bool = False
+    kind = DigestDelivery.Kind.SECRETARIAT
     template = "digest-secretariat"
 
     @property
@@ -331,6 +377,9 @@ class DigestBuilder:
         """`whole_run`: this builder will serve every focal point of the week (the command,
         the benchmark), so read all their organisations' agendas in one go at the start."""
         self.week = week
+        # Read once per run, so the sections and the e-mails' wording agree.
+        self.due_soon_days = DUE_SOON_DAYS
+        self.stale_days = STALE_DAYS
         self.reference = week_reference_time(week, now)
         self.today = timezone.localdate(self.reference)
         self._agendas = {}
@@ -362,17 +411,17 @@ class DigestBuilder:
         flags = {
             "is_overdue": ExpressionWrapper(overdue_condition(self.today), BooleanField()),
             "is_due_soon": ExpressionWrapper(
-                due_within_condition(DUE_SOON_DAYS, self.today), BooleanField()
+                due_within_condition(self.due_soon_days, self.today), BooleanField()
             ),
             "is_stale": ExpressionWrapper(
-                stale_condition(STALE_DAYS, self.reference), BooleanField()
+                stale_condition(self.stale_days, self.reference), BooleanField()
             ),
         }
         columns = ("org", "pk", "is_overdue", "is_due_soon", "is_stale", "due_date")
         # And what a digest shows of the action, so no digest reads it again.
         shown = ("title", "status", "progress", "lead__acronym")
         attention = FollowUpAction.objects.needing_attention(
-            due_days=DUE_SOON_DAYS, stale_days=STALE_DAYS, now=self.reference
+            due_days=self.due_soon_days, stale_days=self.stale_days, now=self.reference
         ).annotate(**flags)
         # One row per organisation and role: an action its lead also partners in comes twice
         # and is kept once, by its id.
@@ -386,9 +435,13 @@ class DigestBuilder:
             self._agendas[org].actions[pk] = (overdue, due_soon, stale, due_date, last_report)
             self._shown_of_action[pk] = (overdue, due_date, last_report, *rest)
 
-        week_changes = StatusChange.objects.order_by().filter(
-            changed_at__gt=self.reference - datetime.timedelta(days=CHANGES_DAYS),
-            changed_at__lte=self.reference,
+        week_changes = (
+            StatusChange.objects.news()
+            .order_by()
+            .filter(
+                changed_at__gt=self.reference - datetime.timedelta(days=CHANGES_DAYS),
+                changed_at__lte=self.reference,
+            )
         )
         change_columns = ("pk", "changed_at", "changed_by_id")
         changes = (
@@ -418,7 +471,8 @@ class DigestBuilder:
             self._attention[organisations] = _Attention(
                 overdue=first(0, lambda row: row[3] or never),
                 due_soon=first(1, lambda row: row[3] or never),
-                stale=first(2, lambda row: row[4]),
+                # Never reported in the portal first, then the oldest report.
+                stale=first(2, lambda row: (row[4] is not None, row[4] or 0)),
                 count=len(actions),
             )
         return self._attention[organisations]
@@ -448,7 +502,7 @@ class DigestBuilder:
                 self._change_items[pk] = _change_item(change)
         return {pk: self._change_items[pk] for pk in change_ids}
 
-    def focal_point(self, user, preference=None):
+    def focal_point(self, user, preference=None, preview=False):
         organisations = dict(Organisation.objects.for_user(user).values_list("id", "acronym"))
         self._load_agendas(list(organisations))
         attention = self._attention_of(frozenset(organisations))
@@ -464,8 +518,8 @@ class DigestBuilder:
 
         shown = {pk: self._item(pk) for pk in {*overdue_ids, *due_soon_ids, *stale_ids}}
         shown_changes = self._change_items_of(change_ids)
-        my_list = absolute_url(reverse("my_assignments"))
-        soon_end = self.today + datetime.timedelta(days=DUE_SOON_DAYS)
+        soon_end = self.today + datetime.timedelta(days=self.due_soon_days)
+        # Each section's link shows on /my/ the actions the section counts, no more.
         return FocalPointDigest(
             user=user,
             week=self.week,
@@ -473,30 +527,42 @@ class DigestBuilder:
             overdue=Section(
                 [shown[pk] for pk in overdue_ids],
                 overdue,
-                f"{my_list}?overdue=true",
+                _list_url("my_assignments", overdue="true"),
             ),
             due_soon=Section(
                 [shown[pk] for pk in due_soon_ids],
                 due_soon,
-                f"{my_list}?due_after={self.today:%Y-%m-%d}&due_before={soon_end:%Y-%m-%d}",
+                _list_url(
+                    "my_assignments",
+                    due_after=self.today.isoformat(),
+                    due_before=soon_end.isoformat(),
+                    status=OPEN_STATUSES,  # a completed action due next week is not news
+                ),
             ),
             stale=Section(
                 [shown[pk] for pk in stale_ids],
                 stale,
-                f"{my_list}?stale={STALE_DAYS}",
+                _list_url("my_assignments", stale=self.stale_days),
             ),
+            # No list shows a week of status changes; the digest says how many it left out.
             changes=Section([shown_changes[pk] for pk in change_ids], len(newest)),
             attention_count=attention.count,
-            **_footer_links(user, preference),
+            due_soon_days=self.due_soon_days,
+            stale_days=self.stale_days,
+            **_footer_links(user, preference, preview),
         )
 
     # --- the secretariat --------------------------------------------------------------
 
-    def secretariat(self, user, preference=None):
+    def secretariat(self, user, preference=None, preview=False):
         if self._overview is None:
             self._overview = self._secretariat_overview()
         return SecretariatDigest(
-            user=user, week=self.week, **self._overview, **_footer_links(user, preference)
+            user=user,
+            week=self.week,
+            stale_days=self.stale_days,
+            **self._overview,
+            **_footer_links(user, preference, preview),
         )
 
     def _secretariat_overview(self):
@@ -504,7 +570,8 @@ class DigestBuilder:
         actions = FollowUpAction.objects.all()
         counts = ActionTally.objects.status_counts()
         changes = (
-            StatusChange.objects.filter(
+            StatusChange.objects.news()
+            .filter(
                 changed_at__gt=reference - datetime.timedelta(days=CHANGES_DAYS),
                 changed_at__lte=reference,
             )
@@ -527,16 +594,17 @@ class DigestBuilder:
         groups = {}
         for action in oldest:
             groups.setdefault(action.lead_id, []).append(action)
-        list_url = absolute_url(reverse("action_list"))
         overdue_groups = sorted(
             (
                 OverdueGroup(
                     lead=rows[0].lead.acronym if lead_id else "No lead named",
                     items=[_item(action, today) for action in rows],
                     total=totals[lead_id],
-                    more_url=f"{list_url}?overdue=true&lead={rows[0].lead.acronym}"
+                    # No filter lists only the actions without a lead, so that group has
+                    # no link: all overdue actions would not be the ones it counts.
+                    more_url=_list_url("action_list", overdue="true", lead=rows[0].lead.acronym)
                     if lead_id
-                    else f"{list_url}?overdue=true",
+                    else "",
                 )
                 for lead_id, rows in groups.items()
             ),
@@ -549,8 +617,11 @@ class DigestBuilder:
                 open_actions=Count("led_actions"),
                 last_report=Max("led_actions__last_reported_at"),
             )
-            .filter(last_report__lt=reference - datetime.timedelta(days=STALE_DAYS))
-            .order_by("last_report", "acronym")
+            .filter(
+                Q(last_report__lt=reference - datetime.timedelta(days=self.stale_days))
+                | Q(last_report__isnull=True)  # none of its actions reported in the portal
+            )
+            .order_by(F("last_report").asc(nulls_first=True), "acronym")
         )
         return {
             "status_counts": [
@@ -570,16 +641,16 @@ class DigestBuilder:
             ],
         }
 
-    def build(self, user, kind, preference=READ_IT):
-        """`preference`: the user's DigestPreference or None (no row), if already read."""
-        if preference is READ_IT:
+    def build(self, user, kind, preference=READ_IT, preview=False):
+        """`preference`: the user's DigestPreference or None (no row), if already read.
+        `preview`: for someone else's eyes, so with no working unsubscribe or settings link."""
+        if preview:
+            preference = None  # no token to sign, so nothing to read it for
+        elif preference is READ_IT:
             preference = DigestPreference.objects.filter(user=user).first()
-        if kind == "secretariat":
-            return self.secretariat(user, preference)
-        return self.focal_point(user, preference)
-
-
-DIGEST_KINDS = ("focal_point", "secretariat")
+        if kind == DigestDelivery.Kind.SECRETARIAT:
+            return self.secretariat(user, preference, preview)
+        return self.focal_point(user, preference, preview)
 
 
 def focal_point_digest(user, week, preference=None, now=None):
@@ -590,8 +661,8 @@ def secretariat_digest(user, week, preference=None, now=None):
     return DigestBuilder(week, now).secretariat(user, preference)
 
 
-def build_digest(user, week, kind, now=None):
-    return DigestBuilder(week, now).build(user, kind)
+def build_digest(user, week, kind, now=None, preview=False):
+    return DigestBuilder(week, now).build(user, kind, preview=preview)
 
 
 def digest_recipients(username=None):
@@ -606,7 +677,12 @@ def digest_recipients(username=None):
     if username:
         users = users.filter(username=username)
     focal_points = users.filter(focal_points__isnull=False).distinct().order_by("pk")
-    secretariat = users.filter(groups__name=SECRETARIAT_GROUP).distinct().order_by("pk")
-    return [(user, "focal_point") for user in focal_points] + [
-        (user, "secretariat") for user in secretariat
+    # The rule of agencies.models.is_secretariat, as a query: the group, or a superuser.
+    secretariat = (
+        users.filter(Q(groups__name=SECRETARIAT_GROUP) | Q(is_superuser=True))
+        .distinct()
+        .order_by("pk")
+    )
+    return [(user, DigestDelivery.Kind.FOCAL_POINT) for user in focal_points] + [
+        (user, DigestDelivery.Kind.SECRETARIAT) for user in secretariat
     ]

@@ -67,6 +67,12 @@ def get_action_for_edit(user, pk):
     return get_action_for_reading(pk)
 
 
+def require_secretariat(user, to_do):
+    """403 unless secretariat staff; `to_do` names what was refused, e.g. "create actions",
+    so the page says "Only secretariat staff can create actions."."""
+    if not is_secretariat(user):
+        raise PermissionDenied(f"Only secretariat staff can {to_do}.")
+
+
 def require_manager(user):
-    if not can_manage_actions(user):
-        raise PermissionDenied("Only secretariat staff can create actions.")
+    require_secretariat(user, "create actions")

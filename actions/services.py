@@ -420,19 +420,43 @@ def digest_set_preference(*, user, receives_digests):
 
 
 class UnsubscribeLinkInvalid(Exception):
-    pass
+    """A link that cannot unsubscribe anyone; the message says why, for the page."""
+
+
+class UnsubscribeAccountGone(UnsubscribeLinkInvalid):
+    """The link was made for an account that has been deleted since."""
+
+
+LINK_ALREADY_USED = "This unsubscribe link has already been used."
+
+
+def _unsubscribe_link_account(token):
+    try:
+        user, generation = digests.unsubscribe_link_account(token)
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise UnsubscribeLinkInvalid("This unsubscribe link is not valid.") from None
+    if user is None:
+        raise UnsubscribeAccountGone("This link was made for an account that no longer exists.")
+    return user, generation
+
+
+def digest_unsubscribe_account(*, token):
+    """The account a link would unsubscribe, if it still can; changes nothing.
+    Raises UnsubscribeLinkInvalid (not valid, already used, account deleted)."""
+    user, generation = _unsubscribe_link_account(token)
+    preference = DigestPreference.objects.filter(user=user).first()
+    if (preference.link_generation if preference else 0) != generation:
+        raise UnsubscribeLinkInvalid(LINK_ALREADY_USED)
+    return user
 
 
 def digest_unsubscribe(*, token):
     """Turn digests off for the user a signed link was made for. Each link works once."""
-    try:
-        user_id, generation = digests.read_unsubscribe_token(token)
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise UnsubscribeLinkInvalid("This unsubscribe link is not valid.") from None
+    user, generation = _unsubscribe_link_account(token)
     with transaction.atomic():
-        preference, _ = DigestPreference.objects.select_for_update().get_or_create(user_id=user_id)
+        preference, _ = DigestPreference.objects.select_for_update().get_or_create(user=user)
         if preference.link_generation != generation:
-            raise UnsubscribeLinkInvalid("This unsubscribe link has already been used.")
+            raise UnsubscribeLinkInvalid(LINK_ALREADY_USED)
         preference.receives_digests = False
         preference.link_generation += 1
         preference.save(update_fields=["receives_digests", "link_generation", "updated_at"])

@@ -314,8 +314,13 @@ def test_long_sections_are_capped_with_a_link_to_the_rest(ilo, ilo_focal_point, 
     call_command("send_digests", user=ilo_focal_point.username)
     message = mail.outbox[0]
     assert "25 actions need your attention" in message.subject
-    assert "and 15 more: https://portal.example.org/my/?overdue=true" in message.body
-    assert "And 15 more" in message.alternatives[0][0]
+    assert "and 15 more: see them all at https://portal.example.org/my/?overdue=true" in (
+        message.body
+    )
+    assert (
+        'And 15 more: <a href="https://portal.example.org/my/?overdue=true">see them all</a>'
+        in message.alternatives[0][0]
+    )
 
 
 @pytest.mark.django_db
@@ -331,3 +336,66 @@ def test_a_whole_run_builder_says_the_same_as_one_digest_at_a_time(
         for section in ("overdue", "due_soon", "stale", "changes"):
             assert getattr(together, section) == getattr(alone, section), (user, section)
         assert together.attention_count == alone.attention_count
+
+
+@pytest.mark.django_db
+def test_the_thresholds_are_defined_once_and_the_mails_follow_them(
+    monkeypatch, ilo, iom, ilo_focal_point, secretariat_user
+):
+    from actions import digests
+
+    monkeypatch.setattr(digests, "DUE_SOON_DAYS", 21)
+    monkeypatch.setattr(digests, "STALE_DAYS", 45)
+    ilo_focal_point.email = "f@example.org"
+    ilo_focal_point.save()
+    secretariat_user.email = "sec@example.org"
+    secretariat_user.save()
+    long_ago = NOW - datetime.timedelta(days=50)
+    FollowUpActionFactory(  # due soon only with 21 days
+        lead=iom,
+        partners=[ilo],
+        status=Status.PLANNED,
+        due_date=TODAY + datetime.timedelta(days=20),
+    )
+    # No report for 50 days: ILO's one led action, so ILO is quiet too.
+    FollowUpActionFactory(
+        lead=ilo, status=Status.PLANNED, last_reported_at=long_ago, status_changed_at=long_ago
+    )
+
+    call_command("send_digests")
+
+    focal, overview = sorted(mail.outbox, key=lambda message: message.to)
+    assert "DUE IN THE NEXT 21 DAYS (1)" in focal.body
+    assert "NO UPDATE FOR 45 DAYS OR MORE (1)" in focal.body
+    focal_html = focal.alternatives[0][0]
+    assert "Due in the next 21 days (1)" in focal_html
+    assert "No update for 45 days or more (1)" in focal_html
+    assert focal_point_digest(ilo_focal_point, WEEK).stale.more_url.endswith("?stale=45")
+    assert "ORGANISATIONS WITH NO UPDATE FOR 45 DAYS (1)" in overview.body
+    assert "Organisations with no update for 45 days (1)" in overview.alternatives[0][0]
+    for body in (focal.body, focal_html, overview.body, overview.alternatives[0][0]):
+        assert " 14 days" not in body.lower() and " 30 days" not in body.lower()
+
+
+@pytest.mark.django_db
+def test_a_superuser_is_secretariat_and_gets_the_overview(ilo_world):
+    from actions.digests import digest_recipients
+
+    admin = UserFactory(username="admin", email="admin@example.org", is_superuser=True)
+
+    assert (admin, DigestDelivery.Kind.SECRETARIAT) in digest_recipients()
+    call_command("send_digests", user="admin")
+    assert [message.to for message in mail.outbox] == [["admin@example.org"]]
+    assert mail.outbox[0].subject.startswith("GFMD follow-up overview")
+
+
+@pytest.mark.django_db
+def test_digest_kinds_are_the_delivery_kinds(ilo_world, ilo_focal_point, secretariat_user):
+    from actions.digests import digest_recipients
+
+    kinds = {kind for _, kind in digest_recipients()}
+    builder = DigestBuilder(WEEK)
+    built = {builder.build(user, kind).kind for user, kind in digest_recipients()}
+
+    assert kinds == built == set(DigestDelivery.Kind)
+    assert all(isinstance(kind, DigestDelivery.Kind) for kind in kinds | built)

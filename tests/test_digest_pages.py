@@ -1,6 +1,7 @@
 """Digest settings, the one-click unsubscribe link, the preview and the delivery log."""
 
 import datetime
+import html
 
 import pytest
 from django.core import mail
@@ -189,3 +190,100 @@ def test_dry_run_prints_and_records_nothing(capsys, ilo, ilo_focal_point):
 def test_command_refuses_bad_options(options, message):
     with pytest.raises(CommandError, match=message):
         call_command("send_digests", **options)
+
+
+# --- The preview acts for nobody; the unsubscribe page says whom it acts for ----------
+
+
+@pytest.mark.django_db
+def test_the_preview_has_no_live_link_and_says_whose_digest_it_is(
+    client, secretariat_user, iom, iom_focal_point
+):
+    FollowUpActionFactory(lead=iom, title="Previewed action", due_date=YESTERDAY)
+    client.force_login(secretariat_user)
+
+    page = client.get(reverse("digest_preview"), {"user": iom_focal_point.username})
+
+    text = html.unescape(page.content.decode())
+    banner = f"Preview of iom-focal’s digest for week {current_week()}"
+    assert banner in text and text.index(banner) < text.index("Previewed action")
+    assert "(focal point digest)" in text and "inert in the preview" in text
+    assert "/digests/unsubscribe/" not in text
+    assert reverse("digest_settings") not in text  # it would open the viewer's own settings
+    assert unsubscribe_token(iom_focal_point) not in text
+
+
+@pytest.mark.django_db
+def test_the_preview_refuses_an_unknown_kind_and_shows_the_kind_asked_for(
+    client, secretariat_user, iom_focal_point
+):
+    client.force_login(secretariat_user)
+
+    overview = client.get(
+        reverse("digest_preview"), {"user": iom_focal_point.username, "kind": "secretariat"}
+    )
+    bogus = client.get(reverse("digest_preview"), {"user": iom_focal_point.username, "kind": "x"})
+
+    assert b"GFMD follow-up overview" in overview.content
+    assert bogus.status_code == 400
+    assert "“x” is not a kind of digest" in bogus.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_unsubscribe_page_names_the_account_it_will_unsubscribe(client, iom_focal_point):
+    iom_focal_point.email = "iom.focal@iom.int"
+    iom_focal_point.save()
+
+    page = client.get(reverse("digest_unsubscribe", args=[unsubscribe_token(iom_focal_point)]))
+
+    assert page.status_code == 200
+    assert b"iom-focal" in page.content and b"i***@iom.int" in page.content
+    assert b"iom.focal@iom.int" not in page.content
+
+
+@pytest.mark.django_db
+def test_a_used_unsubscribe_link_says_so_when_opened_again(client, iom_focal_point):
+    url = reverse("digest_unsubscribe", args=[unsubscribe_token(iom_focal_point)])
+    client.post(url)
+
+    again = client.get(url)
+
+    assert again.status_code == 400
+    assert b"already been used" in again.content
+    assert b'<form method="post"' not in again.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_unsubscribe_link_of_a_deleted_account_answers_a_clear_page(
+    client, iom_focal_point, method
+):
+    url = reverse("digest_unsubscribe", args=[unsubscribe_token(iom_focal_point)])
+    iom_focal_point.delete()
+
+    response = getattr(client, method)(url)
+
+    assert response.status_code == 410
+    assert b"This link was made for an account that no longer exists" in response.content
+    assert not DigestPreference.objects.exists()
+
+
+# --- Each 403 names what was refused ---------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url_name", "refused"),
+    [
+        ("digest_preview", "Only secretariat staff can preview other people's digests."),
+        ("digest_log", "Only secretariat staff can see the digest delivery log."),
+        ("action_create", "Only secretariat staff can create actions."),
+    ],
+)
+def test_a_refusal_says_what_was_refused(client, iom_focal_point, url_name, refused):
+    client.force_login(iom_focal_point)
+
+    response = client.get(reverse(url_name), {"user": iom_focal_point.username})
+
+    assert response.status_code == 403
+    assert refused in html.unescape(response.content.decode())

@@ -401,3 +401,24 @@ def test_time_elements_carry_no_microseconds(client, secretariat_user):
         assert ".123456" not in page and not any(
             "." in chunk.split('"')[0] for chunk in page.split('datetime="')[1:]
         )
+
+
+@pytest.mark.django_db
+def test_the_first_digests_after_loading_the_record_list_no_changes(secretariat_user):
+    from actions import digests
+    from agencies.models import Organisation
+    from tests.factories import FocalPointFactory, UserFactory
+
+    call_command("load_gfmd", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    iom = Organisation.objects.get(acronym="IOM")
+    focal_point = FocalPointFactory(
+        user=UserFactory(username="iom-reader", email="reader@iom.int"), organisation=iom
+    ).user
+    week = digests.current_week()
+
+    mine = digests.build_digest(focal_point, week, "focal_point")
+    overview = digests.build_digest(secretariat_user, week, "secretariat")
+
+    assert len(mine.changes) == 0 and len(overview.changes) == 0
+    assert mine.stale.total > 0  # IOM's open 2007-2009 actions were never reported here
+    assert all(item.last_report == "none in the portal yet" for item in mine.stale)

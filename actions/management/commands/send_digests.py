@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from actions import digests, services
+from actions.models import DigestDelivery
 
 
 class Command(BaseCommand):
@@ -52,7 +53,7 @@ class Command(BaseCommand):
             digest = builder.build(user, kind)
             if digest.is_empty:
                 what = "nothing to send"
-            elif kind == "focal_point":
+            elif kind == DigestDelivery.Kind.FOCAL_POINT:
                 what = (
                     f"{len(digest.overdue)} overdue, {len(digest.due_soon)} due soon, "
                     f"{len(digest.stale)} without update, {len(digest.changes)} changes"
