@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import digests, permissions, services
 from .filters import DigestDeliveryFilter
@@ -26,6 +27,7 @@ class DigestSettingsForm(forms.Form):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def digest_settings(request):
     preference = DigestPreference.objects.filter(user=request.user).first()
     receives = preference.receives_digests if preference else True
@@ -34,6 +36,10 @@ def digest_settings(request):
     form = DigestSettingsForm(data, initial={"receives_digests": receives})
     if request.method == "POST" and form.is_valid():
         wanted = form.cleaned_data["receives_digests"]
+        if wanted == receives:
+            state = "receive" if wanted else "not receive"
+            messages.info(request, f"Nothing to save: you still {state} the weekly digest.")
+            return redirect("digest_settings")
         services.digest_set_preference(user=request.user, receives_digests=wanted)
         if wanted:
             messages.success(request, "Saved: you will receive the weekly digest.")
@@ -53,6 +59,7 @@ def digest_settings(request):
 # that support one-click unsubscribe (RFC 8058) POST to it without a CSRF token.
 @login_not_required
 @csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 def digest_unsubscribe(request, token):
     try:
         if request.method == "POST":
@@ -74,6 +81,7 @@ def digest_unsubscribe(request, token):
 
 
 # The e-mail carries its own <style> block, as mail clients need; allow it on this page only.
+@require_safe
 @csp_update({"style-src": ["'unsafe-inline'"]})
 def digest_preview(request):
     """The HTML digest a user would get this week, for secretariat staff, with its
@@ -112,6 +120,7 @@ def digest_preview(request):
     return HttpResponse(html)
 
 
+@require_safe
 def digest_log(request):
     """Who was sent which week's digest, when, how many items, and the failures."""
     permissions.require_secretariat(request.user, "see the digest delivery log")

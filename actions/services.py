@@ -110,15 +110,19 @@ def _settle_status(action, *, old_status, old_progress, today):
     if entering and today is not None:
         if action.status == Status.IN_PROGRESS and action.started_on is None:
             action.started_on = today
-            adjusted.append(f"Started on set to today ({today:%d %B %Y}).")
+            adjusted.append(f"Started on set to today ({_day(today)}).")
         if action.status == Status.COMPLETED and action.completed_on is None:
             action.completed_on = max(today, action.started_on or today)
-            adjusted.append(f"Completed on set to {action.completed_on:%d %B %Y}.")
+            adjusted.append(f"Completed on set to {_day(action.completed_on)}.")
     if action.status != Status.COMPLETED and action.completed_on is not None:
         action.completed_on = None
         if old_status == Status.COMPLETED:
             adjusted.append("Completion date cleared: the action is no longer completed.")
     return adjusted
+
+
+def _day(date):
+    return f"{date.day} {date:%B %Y}"
 
 
 def action_change_status(

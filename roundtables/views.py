@@ -8,11 +8,13 @@ from `actions`.
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from . import selectors
 from .models import Forum, Session
 
 
+@require_safe
 def forum_detail(request, pk):
     try:
         forum = selectors.forum_for_detail(pk)
@@ -43,6 +45,7 @@ def forum_detail(request, pk):
     )
 
 
+@require_safe
 def session_detail(request, pk):
     session = get_object_or_404(
         Session.objects.select_related("round_table__forum").prefetch_related("coordinators"),
@@ -67,6 +70,7 @@ def session_detail(request, pk):
     )
 
 
+@require_safe
 def involvement_matrix(request):
     forums = selectors.forums_for_matrix()
     context = {"nav": "matrix", "forums": forums, "forum": None, "matrix": None, "error": ""}
