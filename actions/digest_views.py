@@ -132,6 +132,11 @@ def digest_log(request):
     return render(
         request,
         "actions/digest_log.html",
-        {"filter": filterset, "page_obj": page, "nav": "digests", "is_filtered": bool(request.GET)},
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "nav": "digests",
+            "is_filtered": bool(request.GET.keys() - {"page"}),
+        },
         status=200 if valid else 400,
     )

@@ -169,7 +169,8 @@ def _action_list_page(
         "sort_columns": _sort_columns(request, current_sort),
         "today": timezone.localdate(),
         "export_url": f"{reverse('action_export')}?{export_params.urlencode()}",
-        "is_filtered": bool(request.GET),
+        # A page number or a sort order leaves no action out: not "filtered".
+        "is_filtered": not valid or bool(filterset.narrowing_filters()),
         "can_create": permissions.can_manage_actions(request.user),
         **extra_context,
     }

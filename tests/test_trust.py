@@ -422,3 +422,18 @@ def test_the_first_digests_after_loading_the_record_list_no_changes(secretariat_
     assert len(mine.changes) == 0 and len(overview.changes) == 0
     assert mine.stale.total > 0  # IOM's open 2007-2009 actions were never reported here
     assert all(item.last_report == "none in the portal yet" for item in mine.stale)
+
+
+# --- 23. a page number is not a filter -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_page_two_of_an_unfiltered_list_is_not_filtered(client, observer):
+    FollowUpActionFactory.create_batch(27)
+    client.force_login(observer)
+    for query in ("?page=2", "?sort=-due", "?page=2&sort=title"):
+        page = client.get(reverse("action_list") + query).content.decode()
+        assert "27 actions." in page, query
+        assert "match these filters" not in page and "Clear filters" not in page, query
+    filtered = client.get(reverse("action_list") + "?status=proposed&page=2").content.decode()
+    assert "27 actions match these filters." in filtered and "Clear filters" in filtered
