@@ -189,9 +189,9 @@ class FollowUpAction(models.Model):
     completed_on = models.DateField(null=True, blank=True)
 
     source_reference = models.CharField(
-        max_length=300,
+        max_length=1000,
         blank=True,
-        help_text="The seed document and passage this action comes from.",
+        help_text="The source documents (author, title) and passages this action comes from.",
     )
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -186,7 +186,7 @@ def test_handbook(record):
     assert handbook.lead.acronym == "IOM"
     assert acronyms(handbook.partners.all()) == {"UNDP", "UNICEF", "World Bank"}
     assert (handbook.forum.number, handbook.round_table.number) == (1, 3)
-    assert handbook.source_reference.startswith("001_")
+    assert handbook.source_reference.startswith("IOM, “IOM follow-up activities to the first and preparatory activities for the second Global Forum on Migration and Development”")
 
 
 def test_compendium_is_one_completed_action_citing_both_seeds(record):
@@ -196,8 +196,8 @@ def test_compendium_is_one_completed_action_citing_both_seeds(record):
     assert compendium.lead.acronym == "IOM"
     assert acronyms(compendium.partners.all()) == {"Morocco", "Spain", "ILO", "OSCE"}
     assert compendium.round_table.number == 1
-    assert "002_" in compendium.source_reference
-    assert "003_" in compendium.source_reference
+    assert "Slide presentation “GFMD”" in compendium.source_reference
+    assert "to the Seventh Coordination Meeting”" in compendium.source_reference
 
 
 def test_ipmd_is_proposed_by_the_gmg(record):
@@ -261,3 +261,9 @@ def test_the_only_exact_action_date_is_the_one_a_seed_gives(record):
     assert [(a.slug, a.due_date) for a in dated] == [
         ("idm-2009-human-rights-and-migration", datetime.date(2009, 2, 26))
     ]
+
+
+def test_sources_are_named_as_documents_never_as_file_names(record):
+    for action in FollowUpAction.objects.all():
+        assert ".txt" not in action.source_reference, action.slug
+        assert action.history.last().note.count(".txt") == 0, action.slug

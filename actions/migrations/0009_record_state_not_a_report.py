@@ -60,6 +60,24 @@ class Migration(migrations.Migration):
             name="status_changed_at",
             field=models.DateTimeField(blank=True, default=django.utils.timezone.now, null=True),
         ),
+        migrations.AlterField(
+            model_name="followupaction",
+            name="source_reference",
+            field=models.CharField(
+                blank=True,
+                help_text="The source documents (author, title) and passages this action comes from.",
+                max_length=1000,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalfollowupaction",
+            name="source_reference",
+            field=models.CharField(
+                blank=True,
+                help_text="The source documents (author, title) and passages this action comes from.",
+                max_length=1000,
+            ),
+        ),
         migrations.RunPython(_reinstall_sqlite_triggers, migrations.RunPython.noop),
         migrations.RunPython(_record_state_is_not_a_report, migrations.RunPython.noop),
     ]

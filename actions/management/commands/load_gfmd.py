@@ -69,7 +69,7 @@ ACTION_KEYS = {
     "completed_on",
     "source_reference",
 }
-TOP_LEVEL_KEYS = {"organisations", "forums", "involvements", "actions"}
+TOP_LEVEL_KEYS = {"sources", "organisations", "forums", "involvements", "actions"}
 
 # What the file may change on an action that already exists: what staff may edit, but
 # the dates they record (started, completed) stay theirs.
@@ -203,12 +203,34 @@ class Command(BaseCommand):
             raise BadEntry(where, f"unknown {name} {acronym!r}") from None
 
     def load(self, record):
+        self.sources = self.read_sources(record["sources"])
         _, created = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
         self.count("Groups", "created" if created else "unchanged")
         self.load_organisations(record["organisations"])
         self.load_forums(record["forums"])
         self.load_involvements(record["involvements"])
         self.load_actions(record["actions"])
+
+    def read_sources(self, entries):
+        """{seed file: the document's name}: what people read instead of a file name."""
+        if not isinstance(entries, dict) or not all(
+            isinstance(name, str) and name.strip() for name in entries.values()
+        ):
+            raise BadEntry("sources", "expected an object of file name: document name")
+        return entries
+
+    def cited(self, reference, where):
+        """"001_x.txt: passage; 003_y.txt: passage" as the documents' names and passages."""
+        if not isinstance(reference, str) or not reference.strip():
+            raise BadEntry(where, "source_reference is empty: say which seed says this")
+        citations = []
+        for citation in reference.split("; "):
+            file_name, _, passage = citation.partition(": ")
+            if file_name not in self.sources:
+                raise BadEntry(where, f"source_reference cites {file_name!r}, not in sources")
+            document = self.sources[file_name]
+            citations.append(f"{document}: {passage}" if passage else document)
+        return "; ".join(citations)
 
     def load_organisations(self, entries):
         self.organisations = {}
@@ -388,8 +410,6 @@ class Command(BaseCommand):
                 where, f"session {session.code} is not in round table {entry.get('round_table')}"
             )
         lead = entry.get("lead")
-        if not entry["source_reference"]:
-            raise BadEntry(where, "source_reference is empty: say which seed says this")
         return {
             "title": entry["title"],
             "description": entry.get("description", ""),
@@ -398,7 +418,7 @@ class Command(BaseCommand):
             "session": session,
             "lead": None if lead is None else self.organisation(lead, where, "lead"),
             "due_date": _date(entry.get("due_date"), where, "due_date"),
-            "source_reference": entry["source_reference"],
+            "source_reference": self.cited(entry["source_reference"], where),
         }
 
     def action_status(self, entry, where):
