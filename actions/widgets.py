@@ -7,6 +7,7 @@ the same markup and the same attributes; they know no option groups (the filters
 none).
 """
 
+import datetime
 import functools
 from html import escape
 
@@ -76,3 +77,13 @@ class IsoDateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+    def format_value(self, value):
+        # A refused value that is not a date cannot be shown in a date picker (and is not
+        # valid HTML there): the field's error message quotes it instead.
+        if isinstance(value, str):
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                return None
+        return super().format_value(value)

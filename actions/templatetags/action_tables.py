@@ -14,7 +14,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import escape
+from django.utils.html import escape, urlize
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -109,3 +109,13 @@ def action_rows(actions, today=None):
     """One <tr> per action; `actions` come from FollowUpAction.objects.for_list()."""
     rows = _TableRows(today or timezone.localdate())
     return mark_safe("\n".join(rows.row(action) for action in actions))
+
+
+@register.filter(needs_autoescape=True)
+def as_written(text, autoescape=True):
+    """Plain text as people wrote it: escaped, line breaks kept, URLs as links that pass
+    no ranking and no window handle to the site they point at."""
+    linked = urlize(text, nofollow=True, autoescape=autoescape)
+    # urlize escaped the text, so a quote in it cannot be this literal attribute.
+    linked = linked.replace(' rel="nofollow"', ' rel="nofollow noopener"')
+    return mark_safe(linked.replace("\n", "<br>"))
