@@ -16,10 +16,16 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-# A development .env (DEBUG on), so `python manage.py ...` works in this checkout too.
+# A development .env (DEBUG on), so `python manage.py ...` works in this checkout too, with a
+# random SECRET_KEY of its own (only this file knows it; it is not in git).
 .env:
-	cp .env.example .env
-	@echo "Created .env for development from .env.example (DEBUG=true)."
+	$(PYTHON) -c "import pathlib, secrets; \
+	text = pathlib.Path('.env.example').read_text(); \
+	assert '\nSECRET_KEY=\n' in text, '.env.example has no empty SECRET_KEY= line'; \
+	key = 'SECRET_KEY=' + secrets.token_urlsafe(50); \
+	pathlib.Path('.env').write_text(text.replace('\nSECRET_KEY=\n', '\n' + key + '\n', 1))"
+	chmod 600 .env
+	@echo "Created .env for development from .env.example (DEBUG=true, a new random SECRET_KEY)."
 
 run: install .env
 	$(DEV_ENV) $(PY) manage.py migrate --noinput

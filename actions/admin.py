@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from agencies.admin import PortalModelAdmin
+from roundtables.admin import RoundTableListFilter
+
 from .models import DigestDelivery, DigestPreference, FollowUpAction, StatusChange
 from .services import action_record_created
 
@@ -22,9 +25,9 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(FollowUpAction)
-class FollowUpActionAdmin(admin.ModelAdmin):
+class FollowUpActionAdmin(PortalModelAdmin):
     list_display = ["title", "lead", "status", "progress", "due_date", "forum", "updated_at"]
-    list_filter = ["status", "forum", "round_table", "lead"]
+    list_filter = ["status", "forum", ("round_table", RoundTableListFilter), "lead"]
     list_select_related = ["lead", "forum"]
     search_fields = ["title", "description", "lead__acronym"]
     autocomplete_fields = ["forum", "round_table", "session", "lead", "partners"]
@@ -54,7 +57,7 @@ class FollowUpActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(PortalModelAdmin):
     list_display = ["action", "changed_at", "changed_by", "old_status", "new_status", "progress"]
     list_filter = ["new_status"]
     list_select_related = ["action", "changed_by"]
@@ -72,7 +75,7 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(DigestDelivery)
-class DigestDeliveryAdmin(admin.ModelAdmin):
+class DigestDeliveryAdmin(PortalModelAdmin):
     list_display = ["recipient", "week", "kind", "status", "attempts", "item_count", "sent_at"]
     list_filter = ["status", "kind", "week"]
     list_select_related = ["recipient"]
@@ -95,8 +98,9 @@ class DigestDeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(DigestPreference)
-class DigestPreferenceAdmin(admin.ModelAdmin):
+class DigestPreferenceAdmin(PortalModelAdmin):
     list_display = ["user", "receives_digests", "updated_at"]
     list_filter = ["receives_digests"]
+    list_select_related = ["user"]
     search_fields = ["user__username", "user__email"]
     readonly_fields = ["link_generation"]

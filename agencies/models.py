@@ -1,8 +1,21 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
 
 SECRETARIAT_GROUP = "Secretariat"
+
+# The acronym is the organisation's address (/agencies/<acronym>/): a "/", "?" or "#" in it
+# would break every page that links there. Spaces stay allowed for names like "World Bank".
+acronym_validator = RegexValidator(
+    r"^[^\W_](?:[^\W_]|[ .'’-])*\Z",
+    message=(
+        "Use only letters, digits, spaces, hyphens (-), full stops (.) and apostrophes, "
+        "starting with a letter or digit: the acronym is part of the organisation’s web "
+        "address, so characters such as “/” cannot be used."
+    ),
+    code="invalid_acronym",
+)
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -33,7 +46,7 @@ class Organisation(models.Model):
         OTHER = "other", "Other"
 
     # The natural key: agencies by their usual acronym, governments by country name.
-    acronym = models.CharField(max_length=40, unique=True)
+    acronym = models.CharField(max_length=40, unique=True, validators=[acronym_validator])
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     is_gmg_member = models.BooleanField("Global Migration Group member", default=False)

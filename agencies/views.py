@@ -10,10 +10,12 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from .models import FocalPoint, Organisation
 
 
+@require_safe
 def agency_detail(request, acronym):
     organisation = get_object_or_404(
         Organisation.objects.prefetch_related(

@@ -5,6 +5,7 @@ environment (or an `.env` file beside manage.py); `.env.example` lists it all.
 """
 
 import datetime
+import secrets
 from pathlib import Path
 
 import environ
@@ -18,12 +19,15 @@ environ.Env.read_env(BASE_DIR / ".env")  # silently absent on most machines
 
 DEBUG = env.bool("DEBUG", default=False)
 
-# A fixed key is only acceptable while developing; a server must bring its own.
-DEVELOPMENT_SECRET_KEY = "django-insecure-gfmd-portal-development-key-do-not-deploy"
-# An empty SECRET_KEY= line (as in .env.example) counts as unset.
-SECRET_KEY = env.str("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
+# An empty SECRET_KEY= line counts as unset. `make run` writes a random key into .env; with
+# none, a development process makes up its own (sessions and signed links then last until it
+# restarts), so no key anyone can read in the source ever signs anything. A server must bring
+# its own.
+SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    SECRET_KEY = secrets.token_urlsafe(50)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -49,11 +53,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the session or the database: a NUL would fail a PostgreSQL query,
+    # and /healthz must answer even when the database (and so the session) does not.
+    "gfmd_portal.middleware.RejectNulMiddleware",
+    "gfmd_portal.middleware.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gfmd_portal.middleware.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gfmd_portal.middleware.PrivateCacheMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -209,6 +218,24 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: with no broker configured, tasks run in-process so a checkout needs no Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+
+# The cache holds the password reset counters (gfmd_portal.views), which must be shared by
+# every process: Redis from CACHE_URL, else the broker's Redis when there is one. With
+# neither (the embedded default) each process counts on its own, in memory. Sharing the
+# broker's database is safe as long as nothing calls cache.clear(), which would empty it.
+CACHE_URL = env.str("CACHE_URL", default="") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "gfmd-portal",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE

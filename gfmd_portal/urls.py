@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .views import healthz
+from .views import HEALTHZ_ROUTE, PasswordResetView, favicon, healthz
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path(HEALTHZ_ROUTE, healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
+    # Before django.contrib.auth.urls, whose own reset view this replaces.
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("actions.urls")),

@@ -1,11 +1,31 @@
+import hashlib
+import logging
+
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from kombu import Connection
 
+from agencies.forms import PasswordResetByTaskForm
+
+from .middleware import client_ip_address
+
+logger = logging.getLogger(__name__)
+
 BROKER_TIMEOUT_SECONDS = 2
+# Also answered by HealthCheckMiddleware, before the session is read.
+HEALTHZ_ROUTE = "healthz"
+
+# Reset mails a one-hour window allows, per e-mail address and per client address.
+PASSWORD_RESETS_PER_ADDRESS = 3
+PASSWORD_RESETS_PER_CLIENT = 10
+PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
 
 
 def _database_answers():
@@ -29,6 +49,7 @@ def _broker_answers():
 
 
 @never_cache
+@require_safe
 @login_not_required
 def healthz(request):
     """200 when the database and the broker answer; 503 naming what does not. No secrets."""
@@ -40,3 +61,52 @@ def healthz(request):
     failing = [name for name, state in checks.items() if state == "unreachable"]
     status = 503 if failing else 200
     return JsonResponse({"status": "ok" if not failing else "failing", **checks}, status=status)
+
+
+@require_safe
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; the icon is an SVG."""
+    return HttpResponseRedirect(static("favicon.svg"))
+
+
+def _counted_within(key, limit):
+    """Count one more request under `key` in the current window; False once past `limit`."""
+    cache.add(key, 0, timeout=PASSWORD_RESET_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between add() and incr()
+        cache.add(key, 1, timeout=PASSWORD_RESET_WINDOW_SECONDS)
+        count = 1
+    return count <= limit
+
+
+def password_reset_allowed(*, email, client_address):
+    # The address is hashed: the cache need not hold who asked.
+    address_key = hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+    per_address = _counted_within(
+        f"password-reset:email:{address_key}", PASSWORD_RESETS_PER_ADDRESS
+    )
+    per_client = _counted_within(
+        f"password-reset:client:{client_address}", PASSWORD_RESETS_PER_CLIENT
+    )
+    return per_address and per_client
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, rate limited; the mail goes out from a Celery task.
+
+    Over the limit, the visitor sees the same "check your e-mail" page and no mail is sent,
+    so the answer says nothing about whether an account uses the address.
+    """
+
+    form_class = PasswordResetByTaskForm
+    # FormView would treat PUT as POST.
+    http_method_names = ["get", "head", "post"]
+
+    def form_valid(self, form):
+        client_address = client_ip_address(self.request)
+        if password_reset_allowed(email=form.cleaned_data["email"], client_address=client_address):
+            return super().form_valid(form)
+        logger.warning("Password reset refused: over the hourly limit (client %s)", client_address)
+        return HttpResponseRedirect(self.get_success_url())

@@ -1,6 +1,20 @@
 from django.contrib import admin
 
+from agencies.admin import PortalModelAdmin
+
 from .models import Forum, Involvement, RoundTable, Session
+
+
+class RoundTableListFilter(admin.RelatedFieldListFilter):
+    """The round table filter in one query, not one more per round table for its forum's
+    name (RoundTable.__str__)."""
+
+    def field_choices(self, field, request, model_admin):
+        round_tables = RoundTable.objects.select_related("forum")
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            round_tables = round_tables.order_by(*ordering)
+        return [(round_table.pk, str(round_table)) for round_table in round_tables]
 
 
 class RoundTableInline(admin.TabularInline):
@@ -22,8 +36,9 @@ class InvolvementInline(admin.TabularInline):
 
 
 @admin.register(Forum)
-class ForumAdmin(admin.ModelAdmin):
+class ForumAdmin(PortalModelAdmin):
     list_display = ["short_name", "number", "city", "host_government", "when"]
+    list_select_related = ["host_government"]
     search_fields = ["short_name", "city"]
     autocomplete_fields = ["host_government"]
     filter_horizontal = ["steering_group"]
@@ -31,7 +46,7 @@ class ForumAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoundTable)
-class RoundTableAdmin(admin.ModelAdmin):
+class RoundTableAdmin(PortalModelAdmin):
     list_display = ["__str__", "forum", "number", "theme"]
     list_filter = ["forum"]
     list_select_related = ["forum"]
@@ -40,9 +55,9 @@ class RoundTableAdmin(admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(PortalModelAdmin):
     list_display = ["code", "title", "round_table", "starts_at", "ends_at"]
-    list_filter = ["round_table__forum", "round_table"]
+    list_filter = ["round_table__forum", ("round_table", RoundTableListFilter)]
     list_select_related = ["round_table__forum"]
     search_fields = ["code", "title"]
     autocomplete_fields = ["round_table", "coordinators"]
@@ -50,7 +65,7 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Involvement)
-class InvolvementAdmin(admin.ModelAdmin):
+class InvolvementAdmin(PortalModelAdmin):
     list_display = ["organisation", "role", "session", "forum", "detail"]
     list_filter = ["role", "forum", "organisation"]
     list_select_related = ["organisation", "session__round_table__forum", "forum"]
