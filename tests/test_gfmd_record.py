@@ -186,7 +186,10 @@ def test_handbook(record):
     assert handbook.lead.acronym == "IOM"
     assert acronyms(handbook.partners.all()) == {"UNDP", "UNICEF", "World Bank"}
     assert (handbook.forum.number, handbook.round_table.number) == (1, 3)
-    assert handbook.source_reference.startswith("IOM, “IOM follow-up activities to the first and preparatory activities for the second Global Forum on Migration and Development”")
+    assert handbook.source_reference.startswith(
+        "IOM, “IOM follow-up activities to the first and preparatory activities for the second "
+        "Global Forum on Migration and Development”"
+    )
 
 
 def test_compendium_is_one_completed_action_citing_both_seeds(record):

@@ -220,7 +220,7 @@ class Command(BaseCommand):
         return entries
 
     def cited(self, reference, where):
-        """"001_x.txt: passage; 003_y.txt: passage" as the documents' names and passages."""
+        """ "001_x.txt: passage; 003_y.txt: passage" as the documents' names and passages."""
         if not isinstance(reference, str) or not reference.strip():
             raise BadEntry(where, "source_reference is empty: say which seed says this")
         citations = []
