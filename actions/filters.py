@@ -1,11 +1,8 @@
 """The action list's filters: GET parameters, so a filtered list is a link to share."""
 
-import datetime
-
 import django_filters
 from django import forms
 from django.db.models import F
-from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 
 from agencies.models import Organisation
@@ -13,7 +10,8 @@ from roundtables.selectors import forum_tree_choices
 
 from .digests import parse_week
 from .models import ActionsOfOrganisations, DigestDelivery, FollowUpAction, partnered_by
-from .widgets import FastCheckboxes, FastSelect
+from .search import search_actions
+from .widgets import FastCheckboxes, FastSelect, IsoDateInput
 
 # ?sort= values, the column headers and the fields they order by; "-" sorts descending.
 SORT_FIELDS = {
@@ -33,12 +31,16 @@ SORT_CHOICES = [
 DEFAULT_SORT = "due"
 
 
-def order_actions(queryset, sort):
+def sort_order(sort):
+    """The ORDER BY of the list sorted by `sort`: the column, then pk, so the order is total."""
     key = sort.lstrip("-")
     field = F(SORT_FIELDS[key][1])
     descending = sort.startswith("-")
-    order = field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
-    return queryset.order_by(order, "pk")
+    return (field.desc(nulls_last=True) if descending else field.asc(nulls_last=True), "pk")
+
+
+def order_actions(queryset, sort):
+    return queryset.order_by(*sort_order(sort))
 
 
 def organisation_ids_by_acronym():
@@ -93,13 +95,13 @@ class FollowUpActionFilter(django_filters.FilterSet):
         field_name="due_date",
         lookup_expr="gte",
         label="Due on or after",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput,
     )
     due_before = django_filters.DateFilter(
         field_name="due_date",
         lookup_expr="lte",
         label="Due on or before",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput,
     )
     overdue = django_filters.ChoiceFilter(
         method="filter_overdue",
@@ -167,11 +169,16 @@ class FollowUpActionFilter(django_filters.FilterSet):
             if name != "sort" and value not in (None, "", [])
         }
 
+    def current_sort(self):
+        """The ?sort= value the list is in: the chosen one, else the default."""
+        chosen = self.form.cleaned_data.get("sort") if self.is_bound else None
+        return chosen or DEFAULT_SORT
+
     def filter_sort(self, queryset, name, value):
         return order_actions(queryset, value)
 
     def filter_text(self, queryset, name, value):
-        return queryset.search(value)
+        return search_actions(queryset, value)
 
     def filter_partner(self, queryset, name, value):
         return queryset.filter(pk__in=partnered_by([self.organisation_ids[value]]))
@@ -185,8 +192,7 @@ class FollowUpActionFilter(django_filters.FilterSet):
         return queryset.overdue() if value == "true" else queryset.not_overdue()
 
     def filter_stale(self, queryset, name, value):
-        since = timezone.now() - datetime.timedelta(days=int(value))
-        return queryset.open().filter(last_reported_at__lt=since)
+        return queryset.stale(int(value))
 
 
 class WeekField(forms.CharField):

@@ -57,13 +57,6 @@ class FollowUpActionQuerySet(models.QuerySet):
             | stale_condition(stale_days, now)
         )
 
-    def search(self, text):
-        """Actions whose title or description contains the text."""
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(Q(title__icontains=text) | Q(description__icontains=text))
-
     def for_organisations(self, organisation_ids):
         """Actions these organisations lead or partner in.
 

@@ -1,16 +1,17 @@
 from django.urls import path
 
-from . import digest_views, views
+from . import digest_views, export_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("actions/", views.action_list, name="action_list"),
-    path("actions/export.csv", views.action_export, name="action_export"),
+    path("actions/export.csv", export_views.action_export, name="action_export"),
     path("actions/new/", views.action_create, name="action_create"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/status/", views.action_status, name="action_status"),
     path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
     path("my/", views.my_assignments, name="my_assignments"),
+    path("my/export.csv", export_views.my_export, name="my_export"),
     path("settings/digest/", digest_views.digest_settings, name="digest_settings"),
     path("digests/preview/", digest_views.digest_preview, name="digest_preview"),
     path("digests/deliveries/", digest_views.digest_log, name="digest_log"),

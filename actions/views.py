@@ -1,9 +1,6 @@
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +12,6 @@ from roundtables.selectors import average_percent
 
 from . import permissions, services
 from .audit import audit_entries, changes_since
-from .export import csv_lines
 from .filters import DEFAULT_SORT, SORT_FIELDS, FollowUpActionFilter
 from .forms import EditActionForm, NewActionForm, StatusReportForm, merged_edit_form
 from .models import (
@@ -140,7 +136,13 @@ def _count_without_the_list(filterset, scope):
 
 
 def _action_list_page(
-    request, base_queryset, template, extra_context, scope=None, organisation_ids=None
+    request,
+    base_queryset,
+    template,
+    extra_context,
+    scope=None,
+    organisation_ids=None,
+    export_view="action_export",
 ):
     """The filtered, sorted, paginated list shared by /actions/ and /my/.
 
@@ -168,7 +170,8 @@ def _action_list_page(
         "result_count": paginator.count if paginator else 0,
         "sort_columns": _sort_columns(request, current_sort),
         "today": timezone.localdate(),
-        "export_url": f"{reverse('action_export')}?{export_params.urlencode()}",
+        # The export of this very list: the same scope (export_view) and filters.
+        "export_url": f"{reverse(export_view)}?{export_params.urlencode()}",
         # A page number or a sort order leaves no action out: not "filtered".
         "is_filtered": not valid or bool(filterset.narrowing_filters()),
         "can_create": permissions.can_manage_actions(request.user),
@@ -211,27 +214,8 @@ def my_assignments(request):
         context,
         scope=scope,
         organisation_ids=organisation_ids,
+        export_view="my_export",
     )
-
-
-@require_safe
-def action_export(request):
-    """The list's filters as CSV: every matching row, streamed rather than built in memory."""
-    filterset = FollowUpActionFilter(request.GET or None, queryset=FollowUpAction.objects.all())
-    if filterset.is_bound and not filterset.is_valid():
-        problems = "; ".join(
-            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()
-        )
-        return HttpResponse(
-            f"Cannot export: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
-        )
-    site_url = f"{request.scheme}://{request.get_host()}"
-    response = StreamingHttpResponse(
-        csv_lines(filterset.qs, site_url), content_type="text/csv; charset=utf-8"
-    )
-    stamp = datetime.date.today().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="gfmd-actions-{stamp}.csv"'
-    return response
 
 
 def _render_detail(request, action, status_form=None, status=200, **extra_context):

@@ -133,6 +133,35 @@ def test_filters(client, secretariat_user, listing, params, expected):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("Handbook Migration", {"handbook"}),  # every word, in any order
+        ("development HANDBOOK", {"handbook"}),
+        ("handbook tools", {"handbook"}),  # one word in the title, one in the description
+        ("handbook consultation", set()),  # every word, not any
+        ("good practices compendium", {"compendium"}),
+    ],
+)
+def test_text_search_finds_every_word_in_any_order(client, secretariat_user, listing, q, expected):
+    response = get_list(client, secretariat_user, q=q)
+
+    assert response.status_code == 200
+    assert set(titles(response)) == {listing[key].title for key in expected}
+
+
+@pytest.mark.django_db
+def test_text_search_on_my_assignments_stays_within_my_organisations(
+    client, ilo_focal_point, listing
+):
+    client.force_login(ilo_focal_point)
+    assert titles(client.get(reverse("my_assignments"), {"q": "consultation RCP"})) == [
+        listing["consultation"].title
+    ]
+    assert titles(client.get(reverse("my_assignments"), {"q": "Handbook Migration"})) == []
+
+
+@pytest.mark.django_db
 def test_forum_round_table_and_session_filters(client, secretariat_user, listing):
     by_forum = get_list(client, secretariat_user, forum=listing["other_forum"].pk)
     by_round_table = get_list(client, secretariat_user, round_table=listing["rt3"].pk)
