@@ -7,12 +7,10 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from agencies.models import Organisation
-
-from . import permissions
 from .export import csv_lines
 from .filters import FollowUpActionFilter
-from .models import ActionsOfOrganisations, FollowUpAction
+from .models import FollowUpAction
+from .selectors import assignments_of
 
 
 @require_safe
@@ -24,16 +22,13 @@ def action_export(request):
 @require_safe
 def my_export(request):
     """/my/ as CSV: the user's organisations' actions (everything for the secretariat)."""
-    user = request.user
-    directory = list(
-        Organisation.objects.with_served_by(user).values_list("acronym", "id", "served")
+    assignments = assignments_of(request.user)
+    return _export(
+        request,
+        assignments.actions,
+        "gfmd-my-actions",
+        organisation_ids=assignments.organisation_ids,
     )
-    organisation_ids = {acronym: pk for acronym, pk, _served in directory}
-    actions = FollowUpAction.objects.all()
-    if not permissions.can_manage_actions(user):
-        mine = [pk for _acronym, pk, served in directory if served]
-        actions = ActionsOfOrganisations(mine).filter(actions)
-    return _export(request, actions, "gfmd-my-actions", organisation_ids=organisation_ids)
 
 
 def _export(request, actions, file_stem, organisation_ids=None):

@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from agencies.models import Organisation
 from roundtables.models import Forum, RoundTable
 from roundtables.selectors import average_percent
 
@@ -15,13 +14,13 @@ from .audit import audit_entries, changes_since
 from .filters import DEFAULT_SORT, SORT_FIELDS, FollowUpActionFilter
 from .forms import EditActionForm, NewActionForm, StatusReportForm, merged_edit_form
 from .models import (
-    ActionsOfOrganisations,
     ActionTally,
     FollowUpAction,
     StatusChange,
     prefetch_partners,
 )
 from .pagination import KeysFirstPaginator
+from .selectors import assignments_of
 from .services import ActionChangedSinceRead
 
 PAGE_SIZE = 25
@@ -190,30 +189,19 @@ def action_list(request):
 @require_safe
 def my_assignments(request):
     """A focal point's actions (lead or partner); secretariat staff see everything."""
-    user = request.user
-    # Every organisation for the filters, and which are the user's, in one query.
-    directory = list(
-        Organisation.objects.with_served_by(user).values_list("acronym", "id", "served")
-    )
-    organisation_ids = {acronym: pk for acronym, pk, _served in directory}
-    mine = {acronym: pk for acronym, pk, served in directory if served}
-    if permissions.can_manage_actions(user):
-        base, scope = FollowUpAction.objects.all(), None
-    else:
-        scope = ActionsOfOrganisations(mine.values())
-        base = scope.filter(FollowUpAction.objects.all())
+    assignments = assignments_of(request.user)
     context = {
         "nav": "my",
-        "organisations": list(mine),
-        "is_secretariat": permissions.can_manage_actions(user),
+        "organisations": list(assignments.mine),
+        "is_secretariat": assignments.scope is None,
     }
     return _action_list_page(
         request,
-        base,
+        assignments.actions,
         "actions/my_assignments.html",
         context,
-        scope=scope,
-        organisation_ids=organisation_ids,
+        scope=assignments.scope,
+        organisation_ids=assignments.organisation_ids,
         export_view="my_export",
     )
 

@@ -1,0 +1,34 @@
+"""Reading lists that more than one view shows: one definition each."""
+
+from dataclasses import dataclass
+
+from agencies.models import Organisation
+
+from . import permissions
+from .models import ActionsOfOrganisations, FollowUpAction
+
+
+@dataclass
+class Assignments:
+    """What /my/ and its export list for a user."""
+
+    actions: object  # the queryset of the user's actions
+    scope: ActionsOfOrganisations | None  # how they are limited; None: everything
+    organisation_ids: dict  # {acronym: id} of every organisation, for the filters
+    mine: dict  # {acronym: id} of the organisations the user serves
+
+
+def assignments_of(user):
+    """A focal point's actions (their organisations lead or partner in); secretariat staff
+    get everything. Every organisation, and which are the user's, in one query."""
+    directory = list(
+        Organisation.objects.with_served_by(user).values_list("acronym", "id", "served")
+    )
+    organisation_ids = {acronym: pk for acronym, pk, _served in directory}
+    mine = {acronym: pk for acronym, pk, served in directory if served}
+    actions = FollowUpAction.objects.all()
+    scope = None
+    if not permissions.can_manage_actions(user):
+        scope = ActionsOfOrganisations(mine.values())
+        actions = scope.filter(actions)
+    return Assignments(actions, scope, organisation_ids, mine)
