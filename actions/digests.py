@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from agencies.models import SECRETARIAT_GROUP, Organisation
+from agencies.models import Organisation, secretariat_condition
 
 from .models import (
     ActionTally,
@@ -677,12 +677,7 @@ def digest_recipients(username=None):
     if username:
         users = users.filter(username=username)
     focal_points = users.filter(focal_points__isnull=False).distinct().order_by("pk")
-    # The rule of agencies.models.is_secretariat, as a query: the group, or a superuser.
-    secretariat = (
-        users.filter(Q(groups__name=SECRETARIAT_GROUP) | Q(is_superuser=True))
-        .distinct()
-        .order_by("pk")
-    )
+    secretariat = users.filter(secretariat_condition()).distinct().order_by("pk")
     return [(user, DigestDelivery.Kind.FOCAL_POINT) for user in focal_points] + [
         (user, DigestDelivery.Kind.SECRETARIAT) for user in secretariat
     ]

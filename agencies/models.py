@@ -91,8 +91,14 @@ class FocalPoint(models.Model):
         return f"{self.user} for {self.organisation}"
 
 
+def secretariat_condition():
+    """Who is secretariat staff, as a query on users: the rule of is_secretariat()."""
+    return models.Q(groups__name=SECRETARIAT_GROUP) | models.Q(is_superuser=True)
+
+
 def is_secretariat(user):
-    """Secretariat staff run the follow-up; superusers count as staff too."""
+    """Secretariat staff run the follow-up; superusers count as staff too
+    (secretariat_condition() says the same to a query)."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
