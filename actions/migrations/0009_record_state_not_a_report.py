@@ -18,6 +18,23 @@ def _reinstall_sqlite_triggers(apps, schema_editor):
             schema_editor.execute(statement)
 
 
+def _create_never_reported_first_index(apps, schema_editor):
+    """The stale panel and digests list the never reported first (NULL), then the oldest
+    report. SQLite sorts NULL first anyway, so its model index serves; PostgreSQL puts NULL
+    last in an ascending index, and without this sorted every stale action (45 ms at
+    100,000) to show ten."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "CREATE INDEX IF NOT EXISTS action_never_reported_first_idx "
+            "ON actions_followupaction (last_reported_at ASC NULLS FIRST, id)"
+        )
+
+
+def _drop_never_reported_first_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS action_never_reported_first_idx")
+
+
 def _record_state_is_not_a_report(apps, schema_editor):
     """Actions nobody has reported on since the GFMD record was loaded: their only history
     entry is the load's (by nobody, "recorded as ..."), which is not a report made now."""
@@ -80,4 +97,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(_reinstall_sqlite_triggers, migrations.RunPython.noop),
         migrations.RunPython(_record_state_is_not_a_report, migrations.RunPython.noop),
+        migrations.RunPython(_create_never_reported_first_index, _drop_never_reported_first_index),
     ]
