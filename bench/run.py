@@ -39,13 +39,16 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote_plus, urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/gfmd_bench"
 SEARCH_WORD = "remittance"  # generate_load_data puts it in about one title in eighteen
+# Two words, in the other order than titles have them ("... remittance costs in the Gulf"):
+# every word must match, in any order. The admin's search also ANDs its words.
+SEARCH_WORDS = "gulf remittance"
 PAGE_SIZE = 25  # actions.views.PAGE_SIZE
 ADMIN_PAGE_SIZE = 100  # ModelAdmin.list_per_page
 DEEP_PAGE = 1000
@@ -591,6 +594,12 @@ def main():
             ours,
             f"/actions/?q={SEARCH_WORD}",
             f"{admin_list}?q={SEARCH_WORD}",
+        ),
+        (
+            f"/actions/?q={SEARCH_WORDS}",
+            ours,
+            f"/actions/?q={quote_plus(SEARCH_WORDS)}",
+            f"{admin_list}?q={quote_plus(SEARCH_WORDS)}",
         ),
         (
             f"/actions/?page={deep_page} (admin: same offset)",

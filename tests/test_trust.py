@@ -437,3 +437,44 @@ def test_page_two_of_an_unfiltered_list_is_not_filtered(client, observer):
         assert "match these filters" not in page and "Clear filters" not in page, query
     filtered = client.get(reverse("action_list") + "?status=proposed&page=2").content.decode()
     assert "27 actions match these filters." in filtered and "Clear filters" in filtered
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_new_actions_of_one_title_at_the_same_moment_both_save(monkeypatch):
+    """Both forms read the same slug as free before either saves: the unique index refuses
+    the second, which takes the next slug instead of answering 500."""
+    import threading
+
+    from django.db import connections
+
+    forum = ForumFactory()
+    both_read = threading.Barrier(2, timeout=10)
+    real = services.unique_slug_for
+    first_reads = threading.local()
+
+    def read_then_wait(title):
+        slug = real(title)
+        if not getattr(first_reads, "done", False):
+            first_reads.done = True
+            both_read.wait()  # both have read "workshop" as free
+        return slug
+
+    monkeypatch.setattr(services, "unique_slug_for", read_then_wait)
+    made, failed = [], []
+
+    def create():
+        try:
+            made.append(action_create(created_by=None, title="Workshop", forum=forum).slug)
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            failed.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=create) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert failed == []
+    assert sorted(made) == ["workshop", "workshop-2"]
