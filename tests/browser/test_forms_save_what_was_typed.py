@@ -239,3 +239,39 @@ def test_the_filter_form_keeps_its_dates_across_a_resubmit(live_server, page, ob
     page.wait_for_load_state()
     assert page.url == first_url
     expect(page.locator("table.action-table tbody tr")).to_have_count(1)
+
+
+def test_the_password_reset_form_refused_keeps_the_address_and_sent_says_the_same(
+    live_server, page, shot, ilo_focal_point, mailoutbox
+):
+    page.goto(f"{live_server.url}/accounts/password_reset/")
+    page.fill("#id_email", "not an address")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.locator(".field-error")).to_contain_text("valid email address")
+    expect(page.locator("#id_email")).to_have_value("not an address")
+    assert mailoutbox == []
+
+    ilo_focal_point.email = "focal@ilo.org"
+    ilo_focal_point.save()
+    page.fill("#id_email", "focal@ilo.org")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+    shot(page, "reset-sent")
+    assert [message.to for message in mailoutbox] == [["focal@ilo.org"]]
+
+
+def test_the_unsubscribe_page_asks_then_unsubscribes_once(live_server, page, shot, ilo_focal_point):
+    from actions import digests
+
+    ilo_focal_point.email = "focal@ilo.org"
+    ilo_focal_point.save()
+    link = f"{live_server.url}/digests/unsubscribe/{digests.unsubscribe_token(ilo_focal_point)}/"
+    page.goto(link)
+    expect(page.locator("main")).to_contain_text("ilo-focal")
+    assert not DigestPreference.objects.filter(user=ilo_focal_point).exists()  # a GET only asks
+    page.get_by_role("button", name="Unsubscribe").click()
+    expect(page.locator("main")).to_contain_text("You are unsubscribed")
+    shot(page, "unsubscribed")
+    assert DigestPreference.objects.get(user=ilo_focal_point).receives_digests is False
+    page.goto(link)
+    expect(page.locator("main")).to_contain_text("already been used")
