@@ -1,15 +1,13 @@
 """The action list's filters: GET parameters, so a filtered list is a link to share."""
 
 import django_filters
-from django import forms
 from django.db.models import F
 from django.utils.choices import BaseChoiceIterator
 
 from agencies.models import Organisation
 from roundtables.selectors import forum_tree_choices
 
-from .digests import parse_week
-from .models import ActionsOfOrganisations, DigestDelivery, FollowUpAction, partnered_by
+from .models import ActionsOfOrganisations, FollowUpAction, partnered_by
 from .search import search_actions
 from .widgets import FastCheckboxes, FastSelect, IsoDateInput
 
@@ -193,36 +191,3 @@ class FollowUpActionFilter(django_filters.FilterSet):
 
     def filter_stale(self, queryset, name, value):
         return queryset.stale(int(value))
-
-
-class WeekField(forms.CharField):
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return value
-        try:
-            return parse_week(value.strip())
-        except ValueError as problem:
-            raise forms.ValidationError(str(problem)) from None
-
-
-class WeekFilter(django_filters.CharFilter):
-    field_class = WeekField
-
-
-class DigestDeliveryFilter(django_filters.FilterSet):
-    week = WeekFilter(label="Week", help_text="An ISO week, e.g. 2026-W48.")
-    status = django_filters.ChoiceFilter(
-        choices=DigestDelivery.Status.choices, empty_label="Any status"
-    )
-    recipient = django_filters.CharFilter(
-        field_name="recipient__username", label="Recipient (username)"
-    )
-
-    class Meta:
-        model = DigestDelivery
-        fields = []
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", DigestDelivery.objects.all())
-        super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import digest_views, export_views, views
+from . import export_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -12,12 +12,4 @@ urlpatterns = [
     path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
     path("my/", views.my_assignments, name="my_assignments"),
     path("my/export.csv", export_views.my_export, name="my_export"),
-    path("settings/digest/", digest_views.digest_settings, name="digest_settings"),
-    path("digests/preview/", digest_views.digest_preview, name="digest_preview"),
-    path("digests/deliveries/", digest_views.digest_log, name="digest_log"),
-    path(
-        "digests/unsubscribe/<str:token>/",
-        digest_views.digest_unsubscribe,
-        name="digest_unsubscribe",
-    ),
 ]

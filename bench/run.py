@@ -220,10 +220,10 @@ def measure_digests(limit, errors):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from actions import digests, services
-    from actions.models import DigestDelivery
+    from digests import content, services
+    from digests.models import DigestDelivery
 
-    week = digests.current_week()
+    week = content.current_week()
     # Only the bench database gets here (see check_bench_database): start the week afresh.
     DigestDelivery.objects.filter(week=week).delete()
     results = {"focal_point": [], "secretariat": []}
@@ -241,7 +241,7 @@ def measure_digests(limit, errors):
         secretariat = [pk for pk in delivery_ids if kinds[pk] == "secretariat"]
         chosen = (focal[:limit] if limit else focal) + secretariat
         # As send_digests does: one builder for the run, so organisations are read once.
-        builder = digests.DigestBuilder(week, whole_run=True)
+        builder = content.DigestBuilder(week, whole_run=True)
         for delivery_id in chosen:
             connection.queries_log.clear()
             with CaptureQueriesContext(connection) as captured:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "agencies",
     "roundtables",
     "actions",
+    "digests",
 ]
 
 MIDDLEWARE = [

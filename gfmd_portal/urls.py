@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("actions.urls")),
+    path("", include("digests.urls")),
     path("", include("roundtables.urls")),
     path("agencies/", include("agencies.urls")),
 ]

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from actions.models import DigestDelivery, DigestPreference, FollowUpAction, StatusChange
+from actions.models import FollowUpAction, StatusChange
+from digests.models import DigestDelivery, DigestPreference
 from tests.factories import (
     FocalPointFactory,
     FollowUpActionFactory,
@@ -18,8 +19,8 @@ from tests.factories import (
 CHANGE_LIST_QUERIES = {
     "actions_followupaction": 10,
     "actions_statuschange": 7,
-    "actions_digestdelivery": 6,
-    "actions_digestpreference": 5,
+    "digests_digestdelivery": 6,
+    "digests_digestpreference": 5,
     "agencies_organisation": 5,
     "agencies_focalpoint": 5,
     "roundtables_forum": 5,

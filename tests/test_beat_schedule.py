@@ -6,7 +6,7 @@ import os
 from celery.schedules import crontab
 from django.conf import settings
 
-from actions.tasks import retry_delay, send_digest
+from digests.tasks import retry_delay, send_digest
 from gfmd_portal.celery import app
 
 

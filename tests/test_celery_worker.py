@@ -13,7 +13,7 @@ import redis
 from celery import Celery
 from django.db import connection
 
-from actions.models import DigestDelivery
+from digests.models import DigestDelivery
 from tests.conftest import missing_service
 from tests.smtp_capture import SMTPCapture
 from tests.test_digest_exactly_once import (

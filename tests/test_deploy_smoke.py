@@ -344,7 +344,7 @@ def test_worker_runs_the_weekly_digests_from_the_broker(broker, database, tmp_pa
         env,
         "shell",
         "-c",
-        "from actions.models import DigestDelivery as D; print('ROWS', "
+        "from digests.models import DigestDelivery as D; print('ROWS', "
         "list(D.objects.values_list('recipient__username', 'week', 'status', 'attempts')))",
     )
     rows = re.search(r"^ROWS (.*)$", output, re.MULTILINE).group(1)

@@ -7,15 +7,16 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from actions.digests import (
+from actions.models import FollowUpAction
+from actions.services import action_change_status
+from digests.content import (
     DigestBuilder,
     build_digest,
     focal_point_digest,
     parse_week,
     secretariat_digest,
 )
-from actions.models import DigestDelivery, FollowUpAction
-from actions.services import action_change_status
+from digests.models import DigestDelivery
 from tests.factories import FocalPointFactory, FollowUpActionFactory, UserFactory
 
 Status = FollowUpAction.Status
@@ -212,8 +213,8 @@ def test_the_secretariat_mail(ilo_world, secretariat_user):
 def test_recipients_are_focal_points_and_secretariat_with_an_address_who_did_not_opt_out(
     ilo_world, secretariat_user, ilo
 ):
-    from actions.digests import digest_recipients
-    from actions.services import digest_set_preference
+    from digests.content import digest_recipients
+    from digests.services import digest_set_preference
 
     no_address = FocalPointFactory(organisation=ilo, user=UserFactory(email="")).user
     inactive = FocalPointFactory(organisation=ilo, user=UserFactory(is_active=False)).user
@@ -342,7 +343,7 @@ def test_a_whole_run_builder_says_the_same_as_one_digest_at_a_time(
 def test_the_thresholds_are_defined_once_and_the_mails_follow_them(
     monkeypatch, ilo, iom, ilo_focal_point, secretariat_user
 ):
-    from actions import digests
+    from digests import content as digests
 
     monkeypatch.setattr(digests, "DUE_SOON_DAYS", 21)
     monkeypatch.setattr(digests, "STALE_DAYS", 45)
@@ -379,7 +380,7 @@ def test_the_thresholds_are_defined_once_and_the_mails_follow_them(
 
 @pytest.mark.django_db
 def test_a_superuser_is_secretariat_and_gets_the_overview(ilo_world):
-    from actions.digests import digest_recipients
+    from digests.content import digest_recipients
 
     admin = UserFactory(username="admin", email="admin@example.org", is_superuser=True)
 
@@ -391,7 +392,7 @@ def test_a_superuser_is_secretariat_and_gets_the_overview(ilo_world):
 
 @pytest.mark.django_db
 def test_digest_kinds_are_the_delivery_kinds(ilo_world, ilo_focal_point, secretariat_user):
-    from actions.digests import digest_recipients
+    from digests.content import digest_recipients
 
     kinds = {kind for _, kind in digest_recipients()}
     builder = DigestBuilder(WEEK)

@@ -20,9 +20,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from actions import services
-from actions.models import DigestDelivery
-from actions.tasks import send_digest
+from digests import services
+from digests.models import DigestDelivery
+from digests.tasks import send_digest
 from tests.factories import (
     FocalPointFactory,
     FollowUpActionFactory,

@@ -9,9 +9,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.digests import current_week, unsubscribe_token
-from actions.models import DigestDelivery, DigestPreference
-from actions.services import digest_set_preference
+from digests.content import current_week
+from digests.models import DigestDelivery, DigestPreference
+from digests.services import digest_set_preference
+from digests.tokens import unsubscribe_token
 from tests.factories import FollowUpActionFactory
 
 YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)

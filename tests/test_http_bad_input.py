@@ -26,7 +26,7 @@ OUT_OF_RANGE_URLS = [
     "/admin/actions/followupaction/?updated_at__year=99999999999999999999",
     "/admin/actions/statuschange/?changed_at__year=99999999999999999999",
     "/admin/actions/statuschange/?changed_at__year=9999&changed_at__month=12&changed_at__day=31",
-    "/admin/actions/digestdelivery/?created_at__year=99999999999999999999",
+    "/admin/digests/digestdelivery/?created_at__year=99999999999999999999",
     "/admin/roundtables/session/?starts_at__year=99999999999999999999",
 ]
 

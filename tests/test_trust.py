@@ -405,8 +405,8 @@ def test_time_elements_carry_no_microseconds(client, secretariat_user):
 
 @pytest.mark.django_db
 def test_the_first_digests_after_loading_the_record_list_no_changes(secretariat_user):
-    from actions import digests
     from agencies.models import Organisation
+    from digests import content as digests
     from tests.factories import FocalPointFactory, UserFactory
 
     call_command("load_gfmd", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -11,8 +11,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from actions.models import DigestPreference, FollowUpAction
+from actions.models import FollowUpAction
 from actions.services import action_change_status
+from digests.models import DigestPreference
 from tests.browser.conftest import log_in
 from tests.factories import FollowUpActionFactory, ForumFactory, OrganisationFactory
 
@@ -261,11 +262,11 @@ def test_the_password_reset_form_refused_keeps_the_address_and_sent_says_the_sam
 
 
 def test_the_unsubscribe_page_asks_then_unsubscribes_once(live_server, page, shot, ilo_focal_point):
-    from actions import digests
+    from digests import tokens
 
     ilo_focal_point.email = "focal@ilo.org"
     ilo_focal_point.save()
-    link = f"{live_server.url}/digests/unsubscribe/{digests.unsubscribe_token(ilo_focal_point)}/"
+    link = f"{live_server.url}/digests/unsubscribe/{tokens.unsubscribe_token(ilo_focal_point)}/"
     page.goto(link)
     expect(page.locator("main")).to_contain_text("ilo-focal")
     assert not DigestPreference.objects.filter(user=ilo_focal_point).exists()  # a GET only asks

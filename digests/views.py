@@ -12,7 +12,9 @@ from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import digests, permissions, services
+from actions import permissions
+
+from . import content, services, tokens
 from .filters import DigestDeliveryFilter
 from .models import DigestDelivery, DigestPreference
 
@@ -52,7 +54,7 @@ def digest_settings(request):
         "is_secretariat": permissions.can_manage_actions(request.user),
         "nav": "settings",
     }
-    return render(request, "actions/digest_settings.html", context)
+    return render(request, "digests/settings.html", context)
 
 
 # The signed token is the credential here: it works without a login, and mail clients
@@ -64,20 +66,20 @@ def digest_unsubscribe(request, token):
     try:
         if request.method == "POST":
             services.digest_unsubscribe(token=token)
-            return render(request, "actions/digest_unsubscribe.html", {"done": True})
+            return render(request, "digests/unsubscribe.html", {"done": True})
         # A GET only asks: link checkers and mail scanners open links without meaning to.
         account = services.digest_unsubscribe_account(token=token)
     except services.UnsubscribeLinkInvalid as problem:
         gone = isinstance(problem, services.UnsubscribeAccountGone)
         return render(
             request,
-            "actions/digest_unsubscribe.html",
+            "digests/unsubscribe.html",
             {"problem": str(problem)},
             status=410 if gone else 400,
         )
     # Named, so whoever opens a forwarded link sees whose digest it would stop.
-    context = {"username": account.username, "email": digests.masked_email(account.email)}
-    return render(request, "actions/digest_unsubscribe.html", context)
+    context = {"username": account.username, "email": tokens.masked_email(account.email)}
+    return render(request, "digests/unsubscribe.html", context)
 
 
 # The e-mail carries its own <style> block, as mail clients need; allow it on this page only.
@@ -91,7 +93,7 @@ def digest_preview(request):
     if not username:
         return render(
             request,
-            "actions/digest_preview_missing.html",
+            "digests/preview_missing.html",
             {"problem": "Say whose digest to preview: add ?user=USERNAME to the address."},
             status=400,
         )
@@ -99,7 +101,7 @@ def digest_preview(request):
     if user is None:
         return render(
             request,
-            "actions/digest_preview_missing.html",
+            "digests/preview_missing.html",
             {"problem": f"There is no user named “{username}”."},
             status=404,
         )
@@ -111,11 +113,11 @@ def digest_preview(request):
         kinds = " or ".join(Kind.values)
         return render(
             request,
-            "actions/digest_preview_missing.html",
+            "digests/preview_missing.html",
             {"problem": f"“{kind}” is not a kind of digest: say {kinds}."},
             status=400,
         )
-    digest = digests.build_digest(user, digests.current_week(), kind, preview=True)
+    digest = content.build_digest(user, content.current_week(), kind, preview=True)
     html = render_to_string(f"emails/{digest.template}-body.html", {"digest": digest, "user": user})
     return HttpResponse(html)
 
@@ -131,7 +133,7 @@ def digest_log(request):
     )
     return render(
         request,
-        "actions/digest_log.html",
+        "digests/log.html",
         {
             "filter": filterset,
             "page_obj": page,

@@ -4,8 +4,8 @@ run in this process, one recipient after another."""
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from actions import digests, services
-from actions.models import DigestDelivery
+from digests import content, services
+from digests.models import DigestDelivery
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, week=None, username=None, dry_run=False, **options):
         try:
-            week = digests.parse_week(week) if week else digests.current_week()
+            week = content.parse_week(week) if week else content.current_week()
         except ValueError as problem:
             raise CommandError(str(problem)) from None
         if username and not get_user_model().objects.filter(username=username).exists():
@@ -33,7 +33,7 @@ class Command(BaseCommand):
 
         delivery_ids = services.digest_plan_week(week=week, username=username)
         # One builder for the run: every organisation's agenda is read once, up front.
-        builder = digests.DigestBuilder(week, whole_run=not username)
+        builder = content.DigestBuilder(week, whole_run=not username)
         outcomes = {}
         for delivery_id in delivery_ids:
             try:
@@ -46,8 +46,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Week {week}: {summary or 'nothing left to send'}.")
 
     def _dry_run(self, week, username):
-        recipients = digests.digest_recipients(username)
-        builder = digests.DigestBuilder(week, whole_run=not username)
+        recipients = content.digest_recipients(username)
+        builder = content.DigestBuilder(week, whole_run=not username)
         self.stdout.write(f"Week {week}, dry run: nothing is sent or recorded.")
         for user, kind in recipients:
             digest = builder.build(user, kind)

@@ -12,25 +12,24 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from agencies.models import Organisation, secretariat_condition
-
-from .models import (
+from actions.models import (
     ActionTally,
-    DigestDelivery,
-    DigestPreference,
     FollowUpAction,
     StatusChange,
     due_within_condition,
     overdue_condition,
     stale_condition,
 )
+from agencies.models import Organisation, secretariat_condition
+
+from .models import DigestDelivery, DigestPreference
+from .tokens import unsubscribe_token
 
 # The one definition of the digest's thresholds: the builder reads them, and the e-mails
 # print them from the digest (digest.due_soon_days, digest.stale_days).
@@ -42,7 +41,6 @@ CHANGES_DAYS = 7
 SECTION_LIMIT = 10
 # The secretariat overview shows the oldest few overdue actions of each lead.
 OVERDUE_PER_LEAD = 5
-UNSUBSCRIBE_SALT = "actions.digest.unsubscribe"
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -90,32 +88,6 @@ def day_month_year(value):
 
 def absolute_url(path):
     return f"{settings.SITE_URL}{path}"
-
-
-def unsubscribe_token(user, preference=None):
-    generation = preference.link_generation if preference else 0
-    return signing.dumps({"u": user.pk, "g": generation}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def read_unsubscribe_token(token):
-    """(user id, link generation) from a token; signing.BadSignature if it was tampered with."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    return int(data["u"]), int(data["g"])
-
-
-def unsubscribe_link_account(token):
-    """(the user a link was made for, or None if that account was deleted since; the link's
-    generation). signing.BadSignature (or KeyError, TypeError, ValueError) if tampered with."""
-    user_id, generation = read_unsubscribe_token(token)
-    return get_user_model().objects.filter(pk=user_id).first(), generation
-
-
-def masked_email(address):
-    """i***@iom.int: enough for its owner to recognise, little for anyone else to use."""
-    local, at, domain = (address or "").partition("@")
-    if not at:
-        return "***" if address else ""
-    return f"{local[:1]}***@{domain}"
 
 
 @dataclass

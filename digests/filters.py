@@ -1,0 +1,40 @@
+"""The delivery log's filters."""
+
+import django_filters
+from django import forms
+
+from .content import parse_week
+from .models import DigestDelivery
+
+
+class WeekField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return parse_week(value.strip())
+        except ValueError as problem:
+            raise forms.ValidationError(str(problem)) from None
+
+
+class WeekFilter(django_filters.CharFilter):
+    field_class = WeekField
+
+
+class DigestDeliveryFilter(django_filters.FilterSet):
+    week = WeekFilter(label="Week", help_text="An ISO week, e.g. 2026-W48.")
+    status = django_filters.ChoiceFilter(
+        choices=DigestDelivery.Status.choices, empty_label="Any status"
+    )
+    recipient = django_filters.CharFilter(
+        field_name="recipient__username", label="Recipient (username)"
+    )
+
+    class Meta:
+        model = DigestDelivery
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", DigestDelivery.objects.all())
+        super().__init__(*args, **kwargs)
