@@ -11,11 +11,14 @@ RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin gfmd
 
 WORKDIR /app
 
-# Dependencies first: a change to the code does not reinstall them.
-COPY pyproject.toml README.md ./
-RUN pip install .
+# Dependencies first, at the exact versions of the lock file (`make lock`): a change to the
+# code does not reinstall them.
+COPY requirements/base.txt requirements/base.txt
+RUN pip install -r requirements/base.txt
 
+# Then the project itself, without touching the pinned dependencies.
 COPY . .
+RUN pip install --no-deps .
 
 # Hashed, compressed static files for WhiteNoise, collected with DEBUG off exactly as served.
 # Settings refuse to load without SECRET_KEY when DEBUG is off, so this one step gets a

@@ -7,14 +7,41 @@ INSTALLED := $(VENV)/.installed
 DEV_ENV := DEBUG=$${DEBUG:-true}
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint format check clean bench
+# The exact versions installed (`make lock` regenerates them from pyproject.toml's ranges):
+# requirements/base.txt for the runtime (the Dockerfile), requirements/test.txt with the test extra.
+LOCK_FILES := requirements/base.txt requirements/test.txt
+# pip-compile lives in a venv of its own, kept out of the project's (and out of git).
+TOOLS_VENV ?= .venv-tools
+PIP_COMPILE := $(TOOLS_VENV)/bin/pip-compile
+PIP_TOOLS_VERSION ?= 7.6.2
+# Extra pip-compile options, e.g. `make lock LOCK_ARGS=--upgrade` or
+# `make lock LOCK_ARGS="--upgrade-package django"`; without them the current pins are kept.
+LOCK_ARGS ?=
+LOCK_FLAGS := --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+    $(LOCK_ARGS)
+# The lock files' header then names `make lock` as the command that wrote them.
+LOCK_ENV := CUSTOM_COMPILE_COMMAND='make lock    (keeps these pins; make lock LOCK_ARGS=--upgrade moves them)'
 
-$(INSTALLED): pyproject.toml
+.PHONY: run test install lint format check clean bench lock
+
+$(INSTALLED): pyproject.toml $(LOCK_FILES)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# The lock files are for Python 3.11 on Linux (the Docker image's and CI's).
+$(PIP_COMPILE):
+	$(PYTHON) -c "import sys; assert sys.version_info[:2] == (3, 11), 'make lock needs Python 3.11: make lock PYTHON=python3.11'"
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/pip install --quiet --disable-pip-version-check "pip-tools==$(PIP_TOOLS_VERSION)"
+
+lock: $(PIP_COMPILE)
+	$(LOCK_ENV) $(PIP_COMPILE) $(LOCK_FLAGS) --output-file requirements/base.txt pyproject.toml
+	$(LOCK_ENV) $(PIP_COMPILE) $(LOCK_FLAGS) --extra test --constraint requirements/base.txt \
+		--output-file requirements/test.txt pyproject.toml
 
 # A development .env (DEBUG on), so `python manage.py ...` works in this checkout too, with a
 # random SECRET_KEY of its own (only this file knows it; it is not in git).
@@ -48,10 +75,11 @@ check: install
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) test-output
+	rm -rf $(VENV) .venv-tools test-output
 
 # Benchmark (not part of `make test`): recreates BENCH_DATABASE_URL, fills it with
-# generate_load_data and prints one table (bench/README.md). Quick run:
+# generate_load_data and prints one table (bench/run.py says how; bench/RESULTS.md has figures).
+# Quick run:
 #   make bench BENCH_ACTIONS=2000 BENCH_REQUESTS=5 BENCH_WRK_SECONDS=3
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gfmd_bench
 BENCH_ACTIONS ?= 100000
