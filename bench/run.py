@@ -61,6 +61,7 @@ def bench_environment(static_root):
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "gfmd_portal.settings",
+            "BENCH_TOOLS": "true",  # installs bench/ for generate_load_data
             "DEBUG": "false",
             "SECRET_KEY": env.get("SECRET_KEY") or "bench-only-secret-key-" + "x" * 40,
             "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",

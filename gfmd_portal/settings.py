@@ -48,7 +48,11 @@ INSTALLED_APPS = [
     "roundtables",
     "actions",
     "digests",
+    "record",
 ]
+# The benchmark's data generator (bench/), for `make bench` and the tests only.
+if env.bool("BENCH_TOOLS", default=False):
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

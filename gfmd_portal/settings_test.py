@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("DEBUG", "true")
+# The tests check the benchmark's data generator too.
+os.environ.setdefault("BENCH_TOOLS", "true")
 
 from .settings import *  # noqa: E402,F403
 

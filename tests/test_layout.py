@@ -13,8 +13,11 @@ ALLOWED = {
     "roundtables": {"agencies"},
     "actions": {"agencies", "roundtables"},
     "digests": {"actions", "agencies", "roundtables"},
+    "record": {"actions", "agencies", "roundtables"},
+    # Its scripts (run.py, side_by_side.py) start the project as a gunicorn worker does.
+    "bench": {"actions", "agencies", "roundtables", "digests", "gfmd_portal"},
 }
-PORTAL_PACKAGES = {*ALLOWED, "gfmd_portal", "bench"}
+PORTAL_PACKAGES = {*ALLOWED, "gfmd_portal"}
 
 
 def _imported_packages(path):
