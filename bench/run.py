@@ -585,6 +585,21 @@ def main():
             for acronym, n, how, pk in boundary
         ),
         (
+            f"/actions/?lead={busiest.acronym}",
+            ours,
+            f"/actions/?lead={busiest.acronym}",
+            f"{admin_list}?lead__id__exact={busiest.pk}",
+        ),
+        *(
+            (
+                f"/actions/?lead={acronym} (lead or partner in {n:,})",
+                ours,
+                f"/actions/?lead={acronym}",
+                f"{admin_list}?lead__id__exact={pk}",
+            )
+            for acronym, n, how, pk in boundary[:1]
+        ),
+        (
             "/actions/?overdue=true",
             ours,
             "/actions/?overdue=true",
