@@ -1,7 +1,7 @@
 """The action list as CSV, streamed: plain value rows from one query for the whole file.
 
-Model instances, reverse() and a prefetch per row held the export to about 7,000 rows a
-second. Now: plain tuples, partners joined and the latest note read as a subquery in the
+Model instances, reverse() and a prefetch per row made the export slow (bench/RESULTS.md).
+Now: plain tuples, partners joined and the latest note read as a subquery in the
 same query (one query for the file), memory flat whatever the number of rows, and each chunk
 of 2,000 rows goes out as one piece of text (about 500 KB), not line by line.
 

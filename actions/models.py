@@ -111,7 +111,7 @@ class ActionsOfOrganisations:
 
     Why not always the subquery: for a mid-sized organisation (about 500 of 100,000
     actions) the planner also chose the walk, and probed 11,000 index entries to find 25
-    rows (28-44 ms); from the ids, 3 ms.
+    rows; from the ids it reads 25 rows (figures in bench/RESULTS.md).
     """
 
     FEW = 2000
@@ -387,7 +387,7 @@ class ActionParticipant(models.Model):
     planner could not tell a small organisation (100 actions) from a busy one (30,000) and
     joined and sorted all of a busy one's actions to show 25. Here it reads the
     organisation's count from this table's statistics and, for a busy one, walks the list's
-    sort index and stops after the page (0.5 ms instead of 85 ms at 100,000 actions).
+    sort index and stops after the page (bench/RESULTS.md has the figures).
     """
 
     class Role(models.TextChoices):
@@ -449,7 +449,7 @@ class ActionTally(models.Model):
     rows from Python.
 
     Why it exists: counting from the actions read all 100,000 of them on each dashboard
-    (a 36-68 ms hash aggregate); here it reads a few hundred rows. The price: a status
+    (a hash aggregate over every action); here it reads a few hundred rows. The price: a status
     report also updates its group's row, which stays locked until that report commits.
     """
 

@@ -8,5 +8,5 @@ application = get_wsgi_application()
 
 # What start-up made (modules, settings, models, about 90,000 objects) lives as long as the
 # worker: keep the garbage collector from scanning it again at each full collection, which
-# paused a request for 30-45 ms now and then (bench/RESULTS.md); it then takes 3-5 ms.
+# paused requests now and then (bench/RESULTS.md, item 23).
 gc.freeze()
