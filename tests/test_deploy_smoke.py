@@ -337,7 +337,7 @@ def test_worker_runs_the_weekly_digests_from_the_broker(broker, database, tmp_pa
         worker.wait_for_log(
             rf"Task actions\.tasks\.send_weekly_digests\[{task_id}\] succeeded in [\d.]+s: 1\b"
         )
-        worker.wait_for_log(r"Task actions\.tasks\.send_digest\[[0-9a-f-]+\] succeeded")
+        worker.wait_for_log(r"Task digests\.tasks\.send_digest_batch\[[0-9a-f-]+\] succeeded")
     finally:
         worker.stop()
     output = manage(
