@@ -263,6 +263,134 @@ def measure_digests(limit, errors):
     }
 
 
+# --- the production digest path ----------------------------------------------------------
+
+# Spare weeks nothing else plans, and a Redis database of the bench's own.
+PRODUCTION_WEEK = "2031-W05"
+BATCH_QUERIES_WEEK = "2031-W06"
+PRODUCTION_BROKER = "redis://127.0.0.1:6379/13"
+FINISHED = ("sent", "empty", "unsubscribed", "failed")
+
+
+class _CountingSMTP:
+    """A local SMTP server's handler that accepts every message and counts them."""
+
+    def __init__(self):
+        self.messages = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages += 1
+        return "250 Message accepted"
+
+
+def _batch_queries(errors):
+    """Queries per digest on the production path: the first batch of a spare week, sent in
+    this process through the same task the worker runs (mail to locmem)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from digests import services, tasks
+    from digests.models import DigestDelivery
+
+    DigestDelivery.objects.filter(week=BATCH_QUERIES_WEEK).delete()
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        batch = tasks.batches_by_organisation(services.digest_plan_week(week=BATCH_QUERIES_WEEK))[0]
+        with CaptureQueriesContext(connection) as captured:
+            tasks.send_digest_batch.apply(args=(BATCH_QUERIES_WEEK, batch))
+    DigestDelivery.objects.filter(week=BATCH_QUERIES_WEEK).delete()
+    return len(captured), len(batch)
+
+
+def measure_production_digests(env, errors, timeout=900):
+    """What Monday runs: beat's task on the Redis broker, a real worker (-c 2) claiming and
+    sending every digest to a local SMTP server; digests per second from the task's enqueue
+    to the last delivery finished."""
+    import redis
+    from aiosmtpd.controller import Controller
+    from celery import Celery
+    from django.db.models import Count
+
+    from digests.models import DigestDelivery
+
+    broker = redis.Redis.from_url(PRODUCTION_BROKER, socket_connect_timeout=2)
+    try:
+        broker.ping()
+    except redis.RedisError as error:
+        return {"skipped": f"Redis not reachable at {PRODUCTION_BROKER}: {error}"}
+    broker.flushdb()
+    queries, batch_size = _batch_queries(errors)
+    DigestDelivery.objects.filter(week=PRODUCTION_WEEK).delete()
+    handler = _CountingSMTP()
+    smtp_port = free_port()
+    smtp = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    worker_env = {key: value for key, value in env.items() if key != "EMAIL_BACKEND"}
+    worker_env.update(
+        {"CELERY_BROKER_URL": PRODUCTION_BROKER, "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}"}
+    )
+    log = Path(tempfile.mkdtemp(prefix="gfmd-bench-worker-")) / "worker.log"
+    command = [
+        str(Path(sys.executable).with_name("celery")),
+        *("-A", "gfmd_portal", "worker", "--concurrency", "2", "-l", "INFO"),
+        *("--without-heartbeat", "--without-gossip", "--without-mingle", "-n", "bench@%h"),
+    ]
+    with open(log, "w") as output:
+        worker = subprocess.Popen(
+            command, cwd=BASE_DIR, env=worker_env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while " ready." not in log.read_text(errors="replace"):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                errors.add("the Celery worker did not start: " + log.read_text()[-500:])
+                return {"skipped": "the worker did not start"}
+            time.sleep(0.2)
+        producer = Celery("bench-producer", broker=PRODUCTION_BROKER)
+        started = time.perf_counter()
+        with producer.connection_for_write(PRODUCTION_BROKER) as connection:
+            producer.send_task(
+                "actions.tasks.send_weekly_digests",
+                kwargs={"week": PRODUCTION_WEEK},
+                connection=connection,
+            )
+        producer.close()
+        deliveries = DigestDelivery.objects.filter(week=PRODUCTION_WEEK)
+        deadline = time.monotonic() + timeout
+        while True:
+            total = deliveries.count()
+            done = deliveries.filter(status__in=FINISHED).count()
+            if total and done == total:
+                break
+            if time.monotonic() > deadline:
+                errors.add(f"production digests: {done} of {total} finished in {timeout} s")
+                break
+            time.sleep(0.25)
+        seconds = time.perf_counter() - started
+        counts = dict(deliveries.values_list("status").annotate(n=Count("pk")).order_by())
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        smtp.stop()
+        broker.flushdb()
+    sent = counts.get("sent", 0)
+    if handler.messages != sent:
+        errors.add(f"production digests: {handler.messages} mails for {sent} sent deliveries")
+    if counts.get("failed"):
+        errors.add(f"production digests: {counts['failed']} failed")
+    DigestDelivery.objects.filter(week=PRODUCTION_WEEK).delete()
+    return {
+        "seconds": seconds,
+        "total": sum(counts.values()),
+        "counts": counts,
+        "mails": handler.messages,
+        "batch_queries": queries,
+        "batch_size": batch_size,
+    }
+
+
 # --- gunicorn and wrk --------------------------------------------------------------------
 
 
@@ -700,6 +828,38 @@ def main():
     rows[-1][-1] += (
         f"; planning the week: {digest['plan_seconds'] * 1000:.0f} ms, "
         f"{digest['plan_queries']} queries"
+    )
+
+    print(
+        "bench: digests through beat's task, Redis and a real worker", file=sys.stderr, flush=True
+    )
+    production = measure_production_digests(env, errors)
+    if "skipped" in production:
+        result = production["skipped"]
+    else:
+        total, seconds = production["total"], production["seconds"]
+        by_status = ", ".join(
+            f"{n:,} {status}" for status, n in sorted(production["counts"].items())
+        )
+        queries, size = production["batch_queries"], production["batch_size"]
+        result = (
+            f"{total:,} digests planned and finished in {seconds:.1f} s = "
+            f"**{total / seconds:,.1f} digests/s** end to end ({by_status}; "
+            f"{production['mails']:,} mails received); a batch of {size} ran {queries} "
+            f"queries = {queries / size:.1f} a digest"
+        )
+    rows.append(
+        [
+            "weekly digests, beat's task + Redis + celery worker -c 2 + SMTP",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            result,
+        ]
     )
 
     print("bench: gunicorn + wrk", file=sys.stderr, flush=True)
