@@ -1,10 +1,11 @@
+from django import forms
 from django.contrib import admin
 
 from agencies.admin import PortalModelAdmin
 from roundtables.admin import RoundTableListFilter
 
 from .models import FollowUpAction, StatusChange
-from .services import action_record_created
+from .services import EDITABLE_FIELDS, action_record_created, action_update
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -24,8 +25,35 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class FollowUpActionAdminForm(forms.ModelForm):
+    # The version the form was read at: an edit made meanwhile is not overwritten.
+    read_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = FollowUpAction
+        fields = ["slug", *EDITABLE_FIELDS, "partners"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["read_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        read = cleaned.get("read_version")
+        if self.instance.pk and read is not None:
+            current = FollowUpAction.objects.filter(pk=self.instance.pk).values("version")
+            if current and current[0]["version"] != read:
+                raise forms.ValidationError(
+                    "Someone changed this action since you opened it: nothing was saved. "
+                    "Reload the page to see the current values."
+                )
+        return cleaned
+
+
 @admin.register(FollowUpAction)
 class FollowUpActionAdmin(PortalModelAdmin):
+    form = FollowUpActionAdminForm
     list_display = ["title", "lead", "status", "progress", "due_date", "forum", "updated_at"]
     list_filter = ["status", "forum", ("round_table", RoundTableListFilter), "lead"]
     list_select_related = ["lead", "forum"]
@@ -47,13 +75,28 @@ class FollowUpActionAdmin(PortalModelAdmin):
     inlines = [StatusChangeInline]
     prepopulated_fields = {"slug": ["title"]}
 
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is the record's natural key (load_gfmd matches on it): set once.
+        return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+
     def save_model(self, request, obj, form, change):
-        if change:
-            # An admin edit still invalidates forms opened before it.
-            obj.version += 1
-        super().save_model(request, obj, form, change)
         if not change:
+            super().save_model(request, obj, form, change)
             action_record_created(action=obj, created_by=request.user, note="Added in the admin.")
+            return
+        # Through the edit service, as the portal's form: a lock, the version check, only what
+        # differs, one audit entry.
+        action_update(
+            action=obj,
+            updated_by=request.user,
+            expected_version=form.cleaned_data.get("read_version"),
+            partners=form.cleaned_data["partners"],
+            **{
+                name: form.cleaned_data[name]
+                for name in EDITABLE_FIELDS
+                if name in form.cleaned_data
+            },
+        )
 
 
 @admin.register(StatusChange)
