@@ -22,7 +22,7 @@ LOCK_FLAGS := --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emi
 # The lock files' header then names `make lock` as the command that wrote them.
 LOCK_ENV := CUSTOM_COMPILE_COMMAND='make lock    (keeps these pins; make lock LOCK_ARGS=--upgrade moves them)'
 
-.PHONY: run test install lint format check clean bench lock
+.PHONY: run test install lint typecheck format check clean bench lock
 
 $(INSTALLED): pyproject.toml $(LOCK_FILES)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,12 +60,16 @@ run: install .env
 	$(DEV_ENV) $(PY) manage.py create_demo_users
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install lint
+test: install lint typecheck
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# mypy with django-stubs on the modules listed in pyproject.toml's [tool.mypy] `files`.
+typecheck: install
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -1,24 +1,32 @@
 """Reading lists that more than one view shows: one definition each."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from agencies.models import Organisation
 
 from . import permissions
 from .models import ActionsOfOrganisations, FollowUpAction
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from .permissions import AnyUser
+
 
 @dataclass
 class Assignments:
     """What /my/ and its export list for a user."""
 
-    actions: object  # the queryset of the user's actions
+    actions: QuerySet[FollowUpAction]  # the user's actions
     scope: ActionsOfOrganisations | None  # how they are limited; None: everything
-    organisation_ids: dict  # {acronym: id} of every organisation, for the filters
-    mine: dict  # {acronym: id} of the organisations the user serves
+    organisation_ids: dict[str, int]  # {acronym: id} of every organisation, for the filters
+    mine: dict[str, int]  # {acronym: id} of the organisations the user serves
 
 
-def assignments_of(user):
+def assignments_of(user: AnyUser) -> Assignments:
     """A focal point's actions (their organisations lead or partner in); secretariat staff
     get everything. Every organisation, and which are the user's, in one query."""
     directory = list(

@@ -4,12 +4,26 @@ The status rules live in `action_change_status` and nowhere else: views, the
 admin, commands and tasks all call it, so every change leaves a history entry.
 """
 
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any, cast
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import FollowUpAction, StatusChange
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # settings.AUTH_USER_MODEL
+    from django.db import models
+    from django.db.models import Field, QuerySet
+
+    from agencies.models import Organisation
 
 Status = FollowUpAction.Status
 
@@ -43,7 +57,7 @@ STATUS_REPORT_FIELDS = [
 class ActionChangedSinceRead(Exception):
     """Someone saved the action after the form was read: nothing was written."""
 
-    def __init__(self, action, last_change):
+    def __init__(self, action: FollowUpAction, last_change: StatusChange | None) -> None:
         self.action = action
         self.last_change = last_change
         who = "someone"
@@ -53,7 +67,7 @@ class ActionChangedSinceRead(Exception):
         super().__init__(f"{action} was changed by {who} since you opened it.")
 
 
-def _lock_current(action, expected_version):
+def _lock_current(action: FollowUpAction, expected_version: int | None) -> FollowUpAction:
     """Re-read the action under a row lock and refuse if it moved on since `expected_version`."""
     locked = FollowUpAction.objects.select_for_update().get(pk=action.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -62,7 +76,7 @@ def _lock_current(action, expected_version):
     return locked
 
 
-def _clean_progress(progress):
+def _clean_progress(progress: int | str) -> int:
     try:
         progress = int(progress)
     except (TypeError, ValueError):
@@ -78,7 +92,13 @@ PROGRESS_RULES = (
 )
 
 
-def _settle_status(action, *, old_status, old_progress, today):
+def _settle_status(
+    action: FollowUpAction,
+    *,
+    old_status: str | None,
+    old_progress: int | None,
+    today: datetime.date | None,
+) -> list[str]:
     """What a status means for progress and dates: the rules for reports and new actions.
 
     Changes `action` in place and returns what it adjusted, in words, for the person who
@@ -113,19 +133,19 @@ def _settle_status(action, *, old_status, old_progress, today):
     return adjusted
 
 
-def _day(date):
+def _day(date: datetime.date) -> str:
     return f"{date.day} {date:%B %Y}"
 
 
 def action_change_status(
     *,
-    action,
-    changed_by,
-    status,
-    progress=None,
-    note="",
-    expected_version=None,
-):
+    action: FollowUpAction,
+    changed_by: User | None,
+    status: str,
+    progress: int | str | None = None,
+    note: str | None = "",
+    expected_version: int | None = None,
+) -> StatusChange:
     """Record a status report on an action: the one way its status ever changes.
 
     Reporting the same status and progress is a confirmation and needs a note.
@@ -142,7 +162,7 @@ def action_change_status(
         now = timezone.now()
         old_status, old_progress = current.status, current.progress
         current.status = status
-        if progress not in (None, ""):
+        if progress is not None and progress != "":
             current.progress = _clean_progress(progress)
         adjusted = _settle_status(
             current, old_status=old_status, old_progress=old_progress, today=timezone.localdate(now)
@@ -154,7 +174,7 @@ def action_change_status(
             )
         if is_change:
             current.status_changed_at = now
-        current._history_user = changed_by  # for the audit trail
+        current._history_user = changed_by  # type: ignore[attr-defined]  # for the audit trail
         current.last_reported_at = now
         current.version += 1
         current.save(update_fields=STATUS_REPORT_FIELDS)
@@ -172,11 +192,11 @@ def action_change_status(
     # Let the caller's object show what was saved.
     for field in STATUS_REPORT_FIELDS:
         setattr(action, field, getattr(current, field))
-    change.adjusted = adjusted
+    change.adjusted = adjusted  # type: ignore[attr-defined]
     return change
 
 
-def unique_slug_for(title):
+def unique_slug_for(title: str) -> str:
     """A readable natural key for an action made in the portal, free when it is read.
 
     Two actions of the same title made at the same moment may both read a slug as free:
@@ -198,14 +218,20 @@ SLUG_ATTEMPTS = 5
 class ActionAlreadyCreated(Exception):
     """The same "New action" form was sent twice: the action it made the first time."""
 
-    def __init__(self, action):
+    def __init__(self, action: FollowUpAction) -> None:
         self.action = action
         super().__init__(f"{action} was already created from this form.")
 
 
 def action_create(
-    *, created_by, partners=(), note="", from_record=False, creation_token=None, **fields
-):
+    *,
+    created_by: User | None,
+    partners: Iterable[Organisation] = (),
+    note: str = "",
+    from_record: bool = False,
+    creation_token: uuid.UUID | None = None,
+    **fields: Any,
+) -> FollowUpAction:
     """Create an action with its first history entry (the status it starts in).
 
     A new action follows the status rules as a report does: created as completed, it is
@@ -220,7 +246,7 @@ def action_create(
         if existing is not None:
             raise ActionAlreadyCreated(existing)
     action = FollowUpAction(creation_token=creation_token, **fields)
-    action._history_user = created_by  # for the audit trail
+    action._history_user = created_by  # type: ignore[attr-defined]  # for the audit trail
     adjusted = _settle_status(
         action,
         old_status=None,
@@ -255,11 +281,13 @@ def action_create(
         break
     else:
         raise ValidationError("Could not find a free name for this action; please try again.")
-    action.adjusted = adjusted
+    action.adjusted = adjusted  # type: ignore[attr-defined]
     return action
 
 
-def action_record_created(*, action, created_by, note=""):
+def action_record_created(
+    *, action: FollowUpAction, created_by: User | None, note: str = ""
+) -> StatusChange:
     """The history entry every action starts with; for creators that save the row themselves."""
     return StatusChange.objects.create(
         action=action,
@@ -273,11 +301,19 @@ def action_record_created(*, action, created_by, note=""):
     )
 
 
-def action_update(*, action, updated_by, expected_version, partners=None, **fields):
+def action_update(
+    *,
+    action: FollowUpAction,
+    updated_by: User | None,
+    expected_version: int | None,
+    partners: QuerySet[Organisation] | Collection[Organisation] | None = None,
+    **fields: Any,
+) -> tuple[FollowUpAction, list[str]]:
     """Edit what an action is (title, dates, lead, ...), never its status.
 
     Writes only when something differs: an unchanged form leaves no audit entry and keeps
     the version. Returns (the action, the labels of the fields it changed).
+    `partners` is read twice (compared, then set): a queryset or a list, not an iterator.
     """
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -296,17 +332,23 @@ def action_update(*, action, updated_by, expected_version, partners=None, **fiel
             return current, []
         current.full_clean()
         current.version += 1
-        current._history_user = updated_by  # for the audit trail
-        if partners_changed:
+        current._history_user = updated_by  # type: ignore[attr-defined]  # for the audit trail
+        if partners_changed and partners is not None:
             current.partners.set(partners)
         current.save()
-    labels = [str(FollowUpAction._meta.get_field(name).verbose_name) for name in changed]
+    labels = [str(_field(FollowUpAction, name).verbose_name) for name in changed]
     return current, labels
 
 
-def value_differs(instance, name, value):
+def value_differs(instance: models.Model, name: str, value: Any) -> bool:
     """Whether setting field `name` of a model instance to `value` would change it."""
-    field = instance._meta.get_field(name)
+    field = _field(instance, name)
     if field.is_relation:
         return getattr(instance, field.attname) != (value.pk if value is not None else None)
     return getattr(instance, name) != value
+
+
+def _field(model: type[models.Model] | models.Model, name: str) -> Field[Any, Any]:
+    """A model's own field by name: get_field() may also return reverse relations and
+    generic foreign keys, which these services are never given."""
+    return cast("Field[Any, Any]", model._meta.get_field(name))

@@ -1,7 +1,10 @@
 """Every write of the weekly digests: planning a week, claiming and sending each delivery
 once, preferences and unsubscribing."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from django.conf import settings
 from django.core import signing
@@ -13,12 +16,18 @@ from . import content, tokens
 from .emails import build_message
 from .models import DigestDelivery, DigestPreference
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # settings.AUTH_USER_MODEL
+
+# What digest_deliver() did with one delivery.
+DeliveryOutcome: TypeAlias = Literal["sent", "empty", "unsubscribed", "skipped"]
+
 
 class DigestSendFailed(Exception):
     """The mail server did not take a digest; the delivery is marked failed for a retry."""
 
 
-def _claimable(now):
+def _claimable(now: datetime.datetime) -> Q:
     """Deliveries a run may take: never tried, failed, or claimed by a worker that died."""
     lease = datetime.timedelta(seconds=settings.DIGEST_CLAIM_LEASE_SECONDS)
     return Q(status__in=[DigestDelivery.Status.PENDING, DigestDelivery.Status.FAILED]) | Q(
@@ -26,7 +35,7 @@ def _claimable(now):
     )
 
 
-def digest_plan_week(*, week, username=None):
+def digest_plan_week(*, week: str, username: str | None = None) -> list[int]:
     """Make sure every recipient has a delivery row for the week; return the ids still to send.
 
     Rows are unique per recipient, week and kind, so two runs planning at once create
@@ -45,7 +54,12 @@ def digest_plan_week(*, week, username=None):
     return list(to_send.order_by("pk").values_list("pk", flat=True))
 
 
-def digest_deliver(*, delivery_id, now=None, builder=None):
+def digest_deliver(
+    *,
+    delivery_id: int,
+    now: datetime.datetime | None = None,
+    builder: content.DigestBuilder | None = None,
+) -> DeliveryOutcome:
     """Claim one delivery, build its digest and send it. Returns what happened:
     "sent", "empty", "unsubscribed" or "skipped" (another run holds or finished it).
     Raises DigestSendFailed when the mail server refuses; the row then says why.
@@ -107,7 +121,7 @@ def digest_deliver(*, delivery_id, now=None, builder=None):
     return "sent"
 
 
-def digest_set_preference(*, user, receives_digests):
+def digest_set_preference(*, user: User, receives_digests: bool) -> DigestPreference:
     preference, _ = DigestPreference.objects.get_or_create(user=user)
     preference.receives_digests = receives_digests
     preference.save(update_fields=["receives_digests", "updated_at"])
@@ -125,7 +139,7 @@ class UnsubscribeAccountGone(UnsubscribeLinkInvalid):
 LINK_ALREADY_USED = "This unsubscribe link has already been used."
 
 
-def _unsubscribe_link_account(token):
+def _unsubscribe_link_account(token: str) -> tuple[User, int]:
     try:
         user, generation = tokens.unsubscribe_link_account(token)
     except (signing.BadSignature, KeyError, TypeError, ValueError):
@@ -135,7 +149,7 @@ def _unsubscribe_link_account(token):
     return user, generation
 
 
-def digest_unsubscribe_account(*, token):
+def digest_unsubscribe_account(*, token: str) -> User:
     """The account a link would unsubscribe, if it still can; changes nothing.
     Raises UnsubscribeLinkInvalid (not valid, already used, account deleted)."""
     user, generation = _unsubscribe_link_account(token)
@@ -145,7 +159,7 @@ def digest_unsubscribe_account(*, token):
     return user
 
 
-def digest_unsubscribe(*, token):
+def digest_unsubscribe(*, token: str) -> DigestPreference:
     """Turn digests off for the user a signed link was made for. Each link works once."""
     user, generation = _unsubscribe_link_account(token)
     with transaction.atomic():

@@ -5,21 +5,39 @@ involvements or actions a forum has. Nothing here imports from `actions`: the
 follow-up actions are reached through the reverse relations (`forum.actions`).
 """
 
+from __future__ import annotations
+
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypedDict
 
 from django.db.models import Exists, OuterRef, Prefetch
 
 from .models import Forum, Involvement, RoundTable, Session
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def session_sort_key(session):
+    from agencies.models import Organisation
+
+    class _HasInvolvements(TypedDict):
+        has_involvements: bool
+
+    # A forum as forums_for_matrix() reads it.
+    MatrixForum: TypeAlias = WithAnnotations[Forum, _HasInvolvements]
+
+# (pk, label) pairs for a filter's <select>.
+Choices: TypeAlias = list[tuple[int, str]]
+
+
+def session_sort_key(session: Session) -> list[tuple[int, int, str]]:
     """Sort "1.2" before "1.10": codes compare part by part, numbers as numbers."""
     parts = re.split(r"(\d+)", session.code)
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts]
 
 
-def forum_for_detail(pk):
+def forum_for_detail(pk: int) -> Forum:
     """The forum with its host, steering group, round tables, sessions and coordinators."""
     sessions = Session.objects.prefetch_related("coordinators")
     round_tables = RoundTable.objects.order_by("number").prefetch_related(
@@ -32,7 +50,7 @@ def forum_for_detail(pk):
     )
 
 
-def average_percent(total, count):
+def average_percent(total: int, count: int) -> int | None:
     """The average of `count` percentages summing to `total`, to the nearest whole per cent,
     halves up (20 % and 25 % make 23 %), or None for no actions.
 
@@ -45,13 +63,37 @@ def average_percent(total, count):
     return (2 * total + count) // (2 * count)
 
 
-def progress_by_round_table(actions):
+class ActionProgress(Protocol):
+    """What progress_by_round_table() reads of a follow-up action (actions.models is above
+    this app, so it is described here, not imported)."""
+
+    @property
+    def Status(self) -> Any: ...  # the model's nested TextChoices
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def round_table_id(self) -> int | None: ...
+
+    @property
+    def progress(self) -> int: ...
+
+
+class RoundTableProgress(TypedDict):
+    count: int
+    average: int | None
+
+
+def progress_by_round_table(
+    actions: Iterable[ActionProgress],
+) -> dict[int | None, RoundTableProgress]:
     """Average progress and count of the non-cancelled actions, per round table id.
 
     `actions` is an already fetched list, so this costs no query. Actions tied to no
     round table are summed under the key None.
     """
-    totals = {}
+    totals: dict[int | None, tuple[int, int]] = {}
     for action in actions:
         if action.status == action.Status.CANCELLED:
             continue
@@ -63,7 +105,7 @@ def progress_by_round_table(actions):
     }
 
 
-def forums_for_matrix():
+def forums_for_matrix() -> list[MatrixForum]:
     """All forums, each annotated with whether any involvement is recorded for it."""
     return list(
         Forum.objects.order_by("number").annotate(
@@ -72,7 +114,7 @@ def forums_for_matrix():
     )
 
 
-def default_matrix_forum(forums):
+def default_matrix_forum(forums: Sequence[MatrixForum]) -> MatrixForum | None:
     """The latest forum with involvements, else the first forum, else None."""
     with_involvements = [forum for forum in forums if forum.has_involvements]
     if with_involvements:
@@ -83,36 +125,36 @@ def default_matrix_forum(forums):
 @dataclass
 class MatrixColumnGroup:
     round_table: RoundTable
-    sessions: list = field(default_factory=list)
+    sessions: list[Session] = field(default_factory=list)
 
 
 @dataclass
 class MatrixCell:
     session: Session | None  # None: the "Across the forum" column
-    involvements: list = field(default_factory=list)
+    involvements: list[Involvement] = field(default_factory=list)
 
 
 @dataclass
 class MatrixRow:
-    organisation: object
-    cells: list
+    organisation: Organisation
+    cells: list[MatrixCell]
 
 
 @dataclass
 class Matrix:
     forum: Forum
-    groups: list
-    sessions: list
-    rows: list
+    groups: list[MatrixColumnGroup]
+    sessions: list[Session]
+    rows: list[MatrixRow]
     involvement_count: int = 0
 
     @property
-    def column_count(self):
+    def column_count(self) -> int:
         """Organisation, "Across the forum", then one column per session."""
         return 2 + len(self.sessions)
 
     @property
-    def row_groups(self):
+    def row_groups(self) -> list[tuple[str, list[MatrixRow]]]:
         """The rows split into GMG members and the others, leaving out an empty group."""
         members = [row for row in self.rows if row.organisation.is_gmg_member]
         others = [row for row in self.rows if not row.organisation.is_gmg_member]
@@ -123,7 +165,7 @@ class Matrix:
         return [(label, rows) for label, rows in groups if rows]
 
 
-def build_matrix(forum):
+def build_matrix(forum: Forum) -> Matrix:
     """Annex 2 of the GMG note for one forum, from one session query and one involvement query.
 
     Rows: the organisations with an involvement in the forum, GMG members first, then the
@@ -134,7 +176,7 @@ def build_matrix(forum):
         Session.objects.in_forum(forum).select_related("round_table"),
         key=lambda s: (s.round_table.number, session_sort_key(s)),
     )
-    groups = []
+    groups: list[MatrixColumnGroup] = []
     for session in sessions:
         if not groups or groups[-1].round_table.pk != session.round_table_id:
             groups.append(MatrixColumnGroup(round_table=session.round_table))
@@ -146,7 +188,7 @@ def build_matrix(forum):
         key=lambda i: (role_order.get(i.role, len(role_order)), i.pk),
     )
     column_of = {session.pk: index + 1 for index, session in enumerate(sessions)}
-    rows_by_org = {}
+    rows_by_org: dict[int, MatrixRow] = {}
     placed = 0
     for involvement in involvements:
         if involvement.session_id is None:
@@ -176,7 +218,7 @@ def build_matrix(forum):
     )
 
 
-def forum_tree_choices():
+def forum_tree_choices() -> tuple[Choices, Choices, Choices]:
     """Forums, round tables and sessions as (pk, label) choices for the action filters.
 
     One query (forums joined to their round tables and sessions) instead of one per list:
@@ -195,7 +237,9 @@ def forum_tree_choices():
         "round_tables__sessions__code",
         "round_tables__sessions__title",
     )
-    forums, round_tables, sessions = {}, {}, []
+    forums: dict[int, str] = {}
+    round_tables: dict[int, str] = {}
+    sessions: Choices = []
     for forum_pk, forum, rt_pk, rt_number, theme, session_pk, code, title in rows:
         forums.setdefault(forum_pk, forum)
         if rt_pk is not None:
