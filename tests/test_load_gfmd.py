@@ -8,10 +8,10 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from record.management.commands.load_gfmd import DEFAULT_FILE as SHIPPED_RECORD
 from actions.models import FollowUpAction, StatusChange
 from actions.services import action_change_status
 from agencies.models import SECRETARIAT_GROUP, Organisation
+from record.management.commands.load_gfmd import DEFAULT_FILE as SHIPPED_RECORD
 from roundtables.models import Forum, Involvement, RoundTable, Session
 
 MODELS = (
