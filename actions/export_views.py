@@ -22,7 +22,7 @@ def action_export(request):
 @require_safe
 def my_export(request):
     """/my/ as CSV: the user's organisations' actions (everything for the secretariat)."""
-    assignments = assignments_of(request.user)
+    assignments = assignments_of(request.viewer)
     return _export(
         request,
         assignments.actions,

@@ -11,6 +11,7 @@ Views ask these functions; templates get their answers from the views.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, TypeAlias
 
 from django.core.exceptions import PermissionDenied
@@ -28,42 +29,51 @@ if TYPE_CHECKING:
 AnyUser: TypeAlias = "AbstractBaseUser | AnonymousUser"
 
 
-def organisation_ids_of(user: AnyUser) -> frozenset[int]:
-    """The ids of the organisations a user is focal point for (remembered per request)."""
-    if not user.is_authenticated:
-        return frozenset()
-    if not hasattr(user, "_organisation_ids"):
-        user._organisation_ids = frozenset(  # type: ignore[attr-defined]
-            Organisation.objects.for_user(user).values_list("id", flat=True)
-        )
-    return user._organisation_ids  # type: ignore[attr-defined]
+class Viewer:
+    """Who is asking, worked out once per request and handed to every check: whether they
+    are secretariat staff, and which organisations they serve, each read when first asked.
 
+    `request.viewer` (set by gfmd_portal.middleware.ViewerMiddleware) is the one a view uses.
+    """
 
-def can_manage_actions(user: AnyUser) -> bool:
-    """Create actions and edit what they are (title, dates, lead, partners)."""
-    return is_secretariat(user)
+    def __init__(self, user: AnyUser) -> None:
+        self.user = user
 
+    @cached_property
+    def is_secretariat(self) -> bool:
+        return is_secretariat(self.user)
 
-def can_report_on(user: AnyUser, action: FollowUpAction) -> bool:
-    """Record a status, progress or a note on this action."""
-    if is_secretariat(user):
-        return True
-    mine = organisation_ids_of(user)
-    if not mine:
-        return False
-    if action.lead_id in mine:
-        return True
-    return any(partner.id in mine for partner in action.partners.all())
+    @cached_property
+    def organisation_ids(self) -> frozenset[int]:
+        """The organisations this user is focal point for."""
+        if not self.user.is_authenticated:
+            return frozenset()
+        return frozenset(Organisation.objects.for_user(self.user).values_list("id", flat=True))
+
+    def can_manage_actions(self) -> bool:
+        """Create actions and edit what they are (title, dates, lead, partners)."""
+        return self.is_secretariat
+
+    def can_report_on(self, action: FollowUpAction) -> bool:
+        """Record a status, progress or a note on this action."""
+        if self.is_secretariat:
+            return True
+        mine = self.organisation_ids
+        if not mine:
+            return False
+        if action.lead_id in mine:
+            return True
+        return any(partner.id in mine for partner in action.partners.all())
 
 
 def get_action_for_reading(pk: int) -> FollowUpAction:
     return get_object_or_404(FollowUpAction.objects.for_detail(), pk=pk)
 
 
-def get_action_for_report(user: AnyUser, pk: int) -> FollowUpAction:
-    """The action, if this user may report on it; 404 or 403 otherwise."""
+def get_action_for_report(viewer: Viewer, pk: int) -> FollowUpAction:
+    """The action, if this viewer may report on it; 404 or 403 otherwise."""
     action = get_action_for_reading(pk)
-    if not can_report_on(user, action):
+    if not viewer.can_report_on(action):
         raise PermissionDenied(
             "Only the secretariat and focal points of the lead or partner organisations "
             "can report on this action."
@@ -71,19 +81,15 @@ def get_action_for_report(user: AnyUser, pk: int) -> FollowUpAction:
     return action
 
 
-def get_action_for_edit(user: AnyUser, pk: int) -> FollowUpAction:
-    """The action, if this user may edit what it is; 404 or 403 otherwise."""
-    if not can_manage_actions(user):
+def get_action_for_edit(viewer: Viewer, pk: int) -> FollowUpAction:
+    """The action, if this viewer may edit what it is; 404 or 403 otherwise."""
+    if not viewer.can_manage_actions():
         raise PermissionDenied("Only secretariat staff can edit actions.")
     return get_action_for_reading(pk)
 
 
-def require_secretariat(user: AnyUser, to_do: str) -> None:
+def require_secretariat(viewer: Viewer, to_do: str) -> None:
     """403 unless secretariat staff; `to_do` names what was refused, e.g. "create actions",
     so the page says "Only secretariat staff can create actions."."""
-    if not is_secretariat(user):
+    if not viewer.is_secretariat:
         raise PermissionDenied(f"Only secretariat staff can {to_do}.")
-
-
-def require_manager(user: AnyUser) -> None:
-    require_secretariat(user, "create actions")

@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING
 
 from agencies.models import Organisation
 
-from . import permissions
 from .models import ActionsOfOrganisations, FollowUpAction
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from .permissions import AnyUser
+    from .permissions import Viewer
 
 
 @dataclass
@@ -26,17 +25,17 @@ class Assignments:
     mine: dict[str, int]  # {acronym: id} of the organisations the user serves
 
 
-def assignments_of(user: AnyUser) -> Assignments:
+def assignments_of(viewer: Viewer) -> Assignments:
     """A focal point's actions (their organisations lead or partner in); secretariat staff
     get everything. Every organisation, and which are the user's, in one query."""
     directory = list(
-        Organisation.objects.with_served_by(user).values_list("acronym", "id", "served")
+        Organisation.objects.with_served_by(viewer.user).values_list("acronym", "id", "served")
     )
     organisation_ids = {acronym: pk for acronym, pk, _served in directory}
     mine = {acronym: pk for acronym, pk, served in directory if served}
     actions = FollowUpAction.objects.all()
     scope = None
-    if not permissions.can_manage_actions(user):
+    if not viewer.can_manage_actions():
         scope = ActionsOfOrganisations(mine.values())
         actions = scope.filter(actions)
     return Assignments(actions, scope, organisation_ids, mine)

@@ -126,7 +126,7 @@ def _count_without_the_list(filterset, scope):
     narrowing = filterset.narrowing_filters()
     if scope is not None:
         return None if narrowing else scope.count()
-    if narrowing == {"agency"}:
+    if narrowing in ({"agency"}, {"organisation"}):  # lead or partner
         return filterset.agency_actions.count()
     if narrowing <= {"status"}:
         statuses = filterset.form.cleaned_data["status"] if narrowing else None
@@ -173,7 +173,7 @@ def _action_list_page(
         "export_url": f"{reverse(export_view)}?{export_params.urlencode()}",
         # A page number or a sort order leaves no action out: not "filtered".
         "is_filtered": not valid or bool(filterset.narrowing_filters()),
-        "can_create": permissions.can_manage_actions(request.user),
+        "can_create": request.viewer.can_manage_actions(),
         **extra_context,
     }
     return render(request, template, context, status=200 if valid else 400)
@@ -189,7 +189,7 @@ def action_list(request):
 @require_safe
 def my_assignments(request):
     """A focal point's actions (lead or partner); secretariat staff see everything."""
-    assignments = assignments_of(request.user)
+    assignments = assignments_of(request.viewer)
     context = {
         "nav": "my",
         "organisations": list(assignments.mine),
@@ -207,11 +207,11 @@ def my_assignments(request):
 
 
 def _render_detail(request, action, status_form=None, status=200, **extra_context):
-    user = request.user
-    can_report = permissions.can_report_on(user, action)
+    viewer = request.viewer
+    can_report = viewer.can_report_on(action)
     if can_report and status_form is None:
         status_form = StatusReportForm.for_action(action)
-    can_edit = permissions.can_manage_actions(user)
+    can_edit = viewer.can_manage_actions()
     context = {
         # Who changed which field, for the secretariat only.
         "audit_entries": audit_entries(action) if can_edit else None,
@@ -249,7 +249,7 @@ def action_status(request, pk):
     if request.method != "POST":
         # Where a refused report leaves the address bar: the action's page has the form.
         return redirect("action_detail", pk=pk)
-    action = permissions.get_action_for_report(request.user, pk)
+    action = permissions.get_action_for_report(request.viewer, pk)
     form = StatusReportForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, action, form, status=400)
@@ -298,7 +298,7 @@ def _render_form(request, form, action=None, status=200, **extra_context):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def action_create(request):
-    permissions.require_manager(request.user)
+    permissions.require_secretariat(request.viewer, "create actions")
     form = NewActionForm(request.POST or None)
     if request.method != "POST":
         return _render_form(request, form)
@@ -322,7 +322,7 @@ def action_create(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def action_edit(request, pk):
-    action = permissions.get_action_for_edit(request.user, pk)
+    action = permissions.get_action_for_edit(request.viewer, pk)
     form = EditActionForm(
         request.POST or None, instance=action, initial={"version": action.version}
     )

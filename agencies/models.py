@@ -103,7 +103,4 @@ def is_secretariat(user):
         return False
     if user.is_superuser:
         return True
-    # Asked on most pages, so remember the answer for the rest of the request.
-    if not hasattr(user, "_is_secretariat"):
-        user._is_secretariat = user.groups.filter(name=SECRETARIAT_GROUP).exists()
-    return user._is_secretariat
+    return user.groups.filter(name=SECRETARIAT_GROUP).exists()

@@ -51,7 +51,7 @@ def digest_settings(request):
     context = {
         "form": form,
         "has_email": bool(request.user.email),
-        "is_secretariat": permissions.can_manage_actions(request.user),
+        "is_secretariat": request.viewer.is_secretariat,
         "nav": "settings",
     }
     return render(request, "digests/settings.html", context)
@@ -88,7 +88,7 @@ def digest_unsubscribe(request, token):
 def digest_preview(request):
     """The HTML digest a user would get this week, for secretariat staff, with its
     unsubscribe and settings links made inert: they would act for that user."""
-    permissions.require_secretariat(request.user, "preview other people's digests")
+    permissions.require_secretariat(request.viewer, "preview other people's digests")
     username = request.GET.get("user", "").strip()
     if not username:
         return render(
@@ -125,7 +125,7 @@ def digest_preview(request):
 @require_safe
 def digest_log(request):
     """Who was sent which week's digest, when, how many items, and the failures."""
-    permissions.require_secretariat(request.user, "see the digest delivery log")
+    permissions.require_secretariat(request.viewer, "see the digest delivery log")
     filterset = DigestDeliveryFilter(request.GET or None)
     valid = not filterset.is_bound or filterset.is_valid()
     page = (

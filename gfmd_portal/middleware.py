@@ -6,6 +6,8 @@ from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
+from actions.permissions import Viewer
+
 RENEWED_KEY = "_renewed_at"
 NUL = "\x00"
 
@@ -120,3 +122,15 @@ def client_ip_address(request):
         if len(hops) >= trusted:
             return hops[-trusted]
     return request.META.get("REMOTE_ADDR")
+
+
+class ViewerMiddleware:
+    """request.viewer: who is asking (actions.permissions.Viewer), worked out once per
+    request, as request.user is. Sits after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.viewer = Viewer(request.user)
+        return self.get_response(request)
