@@ -1,6 +1,7 @@
 """The action list's filters: GET parameters, so a filtered list is a link to share."""
 
 import django_filters
+from django import forms
 from django.db.models import F
 from django.utils.choices import BaseChoiceIterator
 
@@ -9,7 +10,7 @@ from roundtables.selectors import forum_tree_choices
 
 from .models import ActionsOfOrganisations, FollowUpAction, partnered_by
 from .search import search_actions
-from .widgets import FastCheckboxes, FastSelect, IsoDateInput
+from .widgets import IsoDateInput, ManyOptionsSelect
 
 # ?sort= values, the column headers and the fields they order by; "-" sorts descending.
 SORT_FIELDS = {
@@ -27,6 +28,18 @@ SORT_CHOICES = [
 ]
 # Soonest deadline first: what needs attention; actions without a date come last.
 DEFAULT_SORT = "due"
+
+# ?role=: how ?organisation= takes part in an action. Either is the default.
+ROLE_EITHER, ROLE_LEAD, ROLE_PARTNER = "either", "lead", "partner"
+ROLE_CHOICES = [
+    (ROLE_EITHER, "Leads or partners"),
+    (ROLE_LEAD, "Leads"),
+    (ROLE_PARTNER, "Partners"),
+]
+# The form's organisation fields before ?organisation= and ?role=. Links in e-mails and
+# bookmarks still use them, so they still filter, but the form shows them only on a list
+# opened with one of them (so what the link chose can be seen and cleared).
+OLD_ORGANISATION_FILTERS = ("lead", "partner", "agency")
 
 
 def sort_order(sort):
@@ -69,7 +82,7 @@ class SharedChoices(BaseChoiceIterator):
 
 def _select(label, empty_label, **kwargs):
     return django_filters.ChoiceFilter(
-        label=label, empty_label=empty_label, choices=(), widget=FastSelect, **kwargs
+        label=label, empty_label=empty_label, choices=(), widget=ManyOptionsSelect, **kwargs
     )
 
 
@@ -79,13 +92,21 @@ class FollowUpActionFilter(django_filters.FilterSet):
     )
     status = django_filters.MultipleChoiceFilter(
         choices=FollowUpAction.Status.choices,
-        widget=FastCheckboxes,
+        widget=forms.CheckboxSelectMultiple,
         distinct=False,  # one row per action already; DISTINCT would only slow the count
     )
     # Their choices are read in __init__, once per request.
     forum = _select("Forum", "Any forum", field_name="forum_id")
     round_table = _select("Round table", "Any round table", field_name="round_table_id")
     session = _select("Session", "Any session", field_name="session_id")
+    organisation = _select("Organisation", "Any organisation", method="filter_organisation")
+    role = django_filters.ChoiceFilter(
+        label="Role",
+        choices=ROLE_CHOICES,
+        empty_label=None,  # none chosen is "either"
+        method="filter_role",
+        widget=ManyOptionsSelect,
+    )
     lead = _select("Lead", "Any lead", method="filter_lead")
     partner = _select("Partner", "Any partner", method="filter_partner")
     agency = _select("Lead or partner", "Any organisation", method="filter_agency")
@@ -106,7 +127,7 @@ class FollowUpActionFilter(django_filters.FilterSet):
         label="Overdue",
         choices=[("true", "Overdue only"), ("false", "Not overdue")],
         empty_label="Any",
-        widget=FastSelect,
+        widget=ManyOptionsSelect,
     )
     stale = django_filters.NumberFilter(
         method="filter_stale",
@@ -121,7 +142,7 @@ class FollowUpActionFilter(django_filters.FilterSet):
         choices=SORT_CHOICES,
         method="filter_sort",
         empty_label="Due date, soonest first",
-        widget=FastSelect,
+        widget=ManyOptionsSelect,
     )
 
     class Meta:
@@ -132,7 +153,7 @@ class FollowUpActionFilter(django_filters.FilterSet):
         """`organisation_ids`: {acronym: id} of every organisation, if the view has read it."""
         super().__init__(*args, **kwargs)
         # Read each list of choices once: the form validates and renders it several times,
-        # and lead, partner and agency share one list of organisations.
+        # and organisation, lead, partner and agency share one list of organisations.
         # Acronyms in the form; ids in the SQL, so the planner can use its statistics.
         if organisation_ids is None:
             organisation_ids = organisation_ids_by_acronym()
@@ -143,12 +164,23 @@ class FollowUpActionFilter(django_filters.FilterSet):
             "forum": SharedChoices(forums),
             "round_table": SharedChoices(round_tables),
             "session": SharedChoices(sessions),
+            "organisation": organisations,
             "lead": organisations,
             "partner": organisations,
             "agency": organisations,
         }
         for name, choices in fixed_choices.items():
             self.filters[name].extra["choices"] = choices
+        # Set by filter_agency: the view counts the list from it when it is the only filter.
+        self.agency_actions = None
+
+    def shown_fields(self):
+        """The form's fields to render: the old organisation fields only on a list opened
+        with one of them."""
+        old_link = self.is_bound and any(self.data.get(name) for name in OLD_ORGANISATION_FILTERS)
+        return [
+            field for field in self.form if old_link or field.name not in OLD_ORGANISATION_FILTERS
+        ]
 
     @property
     def qs(self):
@@ -161,11 +193,16 @@ class FollowUpActionFilter(django_filters.FilterSet):
         """The names of the filters that leave out actions (sorting does not)."""
         if not self.is_bound:
             return set()
-        return {
+        chosen = self.form.cleaned_data
+        narrowing = {
             name
-            for name, value in self.form.cleaned_data.items()
-            if name != "sort" and value not in (None, "", [])
+            for name, value in chosen.items()
+            if name not in ("sort", "role") and value not in (None, "", [])
         }
+        # A role narrows only an organisation's actions, and "either" not even those.
+        if "organisation" in narrowing and chosen.get("role") not in ("", ROLE_EITHER):
+            narrowing.add("role")
+        return narrowing
 
     def current_sort(self):
         """The ?sort= value the list is in: the chosen one, else the default."""
@@ -177,6 +214,18 @@ class FollowUpActionFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return search_actions(queryset, value)
+
+    def filter_organisation(self, queryset, name, value):
+        role = self.form.cleaned_data.get("role") or ROLE_EITHER
+        by_role = {
+            ROLE_EITHER: self.filter_agency,
+            ROLE_LEAD: self.filter_lead,
+            ROLE_PARTNER: self.filter_partner,
+        }
+        return by_role[role](queryset, name, value)
+
+    def filter_role(self, queryset, name, value):
+        return queryset  # filter_organisation reads it
 
     def filter_lead(self, queryset, name, value):
         # By id, not through the organisation's acronym: with the id in the SQL the planner

@@ -1,69 +1,53 @@
-"""Widgets for the action list's filter form, built in Python rather than from templates.
-
-The form offers every organisation three times (lead, partner, lead or partner) and every
-session: over a thousand options. Django renders each option, and each checkbox, from
-its own template, which made the form a tenth of a list page's time. These widgets give
-the same markup and the same attributes; they know no option groups (the filters have
-none).
-"""
+"""Widgets of the portal's forms that Django does not have."""
 
 import datetime
-import functools
-from html import escape
 
 from django import forms
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
+
+_OPTION = '<option value="{}">{}</option>'
+_SELECTED_OPTION = '<option value="{}" selected>{}</option>'
 
 
-@functools.lru_cache(maxsize=64)
-def _options(choices):
-    """(value, <option> markup) for each choice, escaped once per distinct list.
+class ManyOptionsSelect(forms.Select):
+    """A <select> for hundreds of options (the filters' organisations and sessions).
 
-    The organisations are the same list for three fields and for every request until one
-    is added, so the escaping of a thousand labels is not repeated each time.
+    forms.Select renders each option from a template of its own: for the filter form's 600
+    options, 35 ms of a list page on the bench machine. This builds each with format_html,
+    which escapes its value and label as the templates do, in about 5 ms. The markup is
+    forms.Select's, less the line breaks between options; it knows no option groups (the
+    filters have none).
     """
-    return tuple(
-        (str(value), f'<option value="{escape(str(value))}"', f">{escape(str(label))}</option>")
-        for value, label in choices
-    )
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            "{}",
+            (
+                (
+                    format_html(
+                        _SELECTED_OPTION if str(choice) in selected else _OPTION, choice, label
+                    ),
+                )
+                for choice, label in self.choices
+            ),
+        )
+        attributes = _attributes({"name": name, **self.build_attrs(self.attrs, attrs)})
+        return format_html("<select{}>{}</select>", attributes, options)
 
 
 def _attributes(attrs):
-    """In Django's order (name, then id and the rest), unlike flatatt, which sorts them."""
-    return "".join(f' {key}="{escape(str(value))}"' for key, value in attrs.items())
-
-
-class FastSelect(forms.Select):
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(v) for v in self.format_value(value)}
-        options = "".join(
-            f"{start}{' selected' if value in selected else ''}{end}"
-            for value, start, end in _options(tuple(self.choices))
-        )
-        attributes = _attributes({"name": name, **self.build_attrs(self.attrs, attrs)})
-        return mark_safe(f"<select{attributes}>{options}</select>")
-
-
-class FastCheckboxes(forms.CheckboxSelectMultiple):
-    """Each choice as <label class="check-label"><input type="checkbox" ...> Label</label>."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(v) for v in self.format_value(value)}
-        shared = self.build_attrs(self.attrs, attrs)  # aria-invalid when the field has errors
-        base_id = shared.pop("id", None)
-        boxes = []
-        for index, (option_value, option_label) in enumerate(self.choices):
-            box = {"type": "checkbox", "name": name, "value": option_value}
-            if base_id:
-                box["id"] = self.id_for_label(base_id, index)
-            box.update(shared)
-            attributes = _attributes(box)
-            checked = " checked" if str(option_value) in selected else ""
-            boxes.append(
-                f'<label class="check-label"><input{attributes}{checked}> '
-                f"{escape(str(option_label))}</label>"
-            )
-        return mark_safe("".join(boxes))
+    """In Django's order (name, then aria-invalid, id), unlike flatatt, which sorts them."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value),)
+            for key, value in attrs.items()
+            if value is not False and value is not None
+        ),
+    )
 
 
 class IsoDateInput(forms.DateInput):

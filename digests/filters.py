@@ -38,3 +38,7 @@ class DigestDeliveryFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", DigestDelivery.objects.all())
         super().__init__(*args, **kwargs)
+
+    def shown_fields(self):
+        """What templates/actions/_filters.html renders: every field."""
+        return list(self.form)

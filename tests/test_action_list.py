@@ -479,3 +479,30 @@ def test_the_whole_list_and_its_statuses_are_counted_from_the_tally(
     queries = [q["sql"] for q in captured.captured_queries]
     assert not [sql for sql in queries if "COUNT(" in sql.upper()]
     assert [sql for sql in queries if "actions_actiontally" in sql]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["action_list", "my_assignments"])
+@pytest.mark.parametrize("role", ["either", "lead", "partner"])
+@pytest.mark.parametrize("few", [ActionsOfOrganisations.FEW, 10])
+def test_organisation_and_role_stay_within_the_list_pages_queries(
+    client,
+    django_assert_max_num_queries,
+    monkeypatch,
+    ilo,
+    iom,
+    ilo_focal_point,
+    url_name,
+    role,
+    few,
+):
+    """?organisation=&role= (the form's one organisation choice) as ?agency=, ?lead=, ?partner=."""
+    monkeypatch.setattr(ActionsOfOrganisations, "FEW", few)
+    FollowUpActionFactory.create_batch(30, lead=ilo, partners=[iom], status=Status.PLANNED)
+    client.force_login(ilo_focal_point)
+    params = {"status": "planned", "organisation": "ILO", "role": role, "sort": "-due"}
+
+    with django_assert_max_num_queries(EXPECTED_LIST_QUERIES[url_name, "ilo_focal_point"]):
+        response = client.get(reverse(url_name), params)
+
+    assert len(titles(response)) == (25 if role != "partner" else 0)

@@ -91,3 +91,27 @@ def test_every_cell_of_the_action_table_is_escaped(client, secretariat_user):
         assert text in row
     for raw in ("<img", "<u>", "<i>", "<b>", "P&'Q"):
         assert raw not in row
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params", [{}, {"lead": '<i>"O'}])
+def test_every_option_of_the_filter_form_is_escaped(client, secretariat_user, params):
+    """The organisation and session options are built with format_html
+    (actions.widgets.ManyOptionsSelect), the status boxes in templates/actions/_filters.html."""
+    OrganisationFactory(acronym='<i>"O')
+    SessionFactory(code="<b>9.9", title="<u>T")
+    client.force_login(secretariat_user)
+
+    html = client.get(reverse("action_list"), params).content.decode()
+    start = html.index('<form method="get" class="filters"')
+    form = html[start : html.index("</form>", start)]
+
+    organisation_selects = 4 if params else 1  # lead, partner, agency only from an old link
+    assert form.count('<option value="&lt;i&gt;&quot;O">&lt;i&gt;&quot;O</option>') == (
+        organisation_selects - (1 if params else 0)
+    )
+    if params:
+        assert '<option value="&lt;i&gt;&quot;O" selected>&lt;i&gt;&quot;O</option>' in form
+    assert "&lt;b&gt;9.9" in form
+    for raw in ("<i>", "<b>", "<u>"):
+        assert raw not in form

@@ -1,26 +1,30 @@
-"""The action table's rows and the status badge, built in Python.
+"""The action table's rows, the status badge, and text as people wrote it.
 
-A list page shows 25 rows. The template engine, resolving one variable and one filter at
-a time, took 24 ms of an 80 ms page at 100,000 actions to render them (bench/RESULTS.md).
-Here the same markup is built as f-strings with every database value escaped (Django's
-escape(), as the template would), and what cost most per row is done once per table:
-reverse() (about 50 µs a call on our machine), the current time zone and the month
-names of the "j M Y" date format. format_html
-cost 4 ms a table in its checks of each argument. The table around the rows (caption,
-sortable headers, empty text) stays in templates/actions/_action_table.html.
+Everything is built with format_html, which escapes every value it is given as the
+template engine does. The rows are not a template: at 25 rows a table the template
+engine took 9 ms where format_html takes 2 (bench/RESULTS.md, issue "Architecture"), and
+the list pages render a table on every request. What costs most per row is done once per
+table: reverse() (about 50 µs a call), the time zone and the month names of "j M Y". The
+table around the rows (caption, sortable headers, empty text) is
+templates/actions/_action_table.html.
 """
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import escape, urlize
+from django.utils.html import format_html, format_html_join, urlize
 from django.utils.safestring import mark_safe
 
 register = template.Library()
 
+# Constant markup, no value from the database in it.
 NOTHING = mark_safe('<span class="muted">–</span>')
 NOT_NAMED = mark_safe('<span class="muted">Not named</span>')
+NOT_REPORTED = mark_safe('<span class="muted">Not reported in the portal yet</span>')
+AS_THE_SOURCE_GIVES = mark_safe(
+    '<br><span class="muted">confirmed; status as the source gives it</span>'
+)
 OVERDUE_FLAG = mark_safe(' <span class="flag">Overdue</span>')
 _ANY_PK = 8_642_097_531  # stands for the pk in a reversed URL; no real pk is this long
 
@@ -28,15 +32,16 @@ _ANY_PK = 8_642_097_531  # stands for the pk in a reversed URL; no real pk is th
 @register.simple_tag
 def status_badge(action, today=None):
     """The status, flagged when overdue (FollowUpAction.is_overdue decides)."""
-    badge = mark_safe(
-        f'<span class="status status-{escape(action.status)}">'
-        f"{escape(action.get_status_display())}</span>"
+    return format_html(
+        '<span class="status status-{}">{}</span>{}',
+        action.status,
+        action.get_status_display(),
+        OVERDUE_FLAG if action.is_overdue(today) else "",
     )
-    return badge + OVERDUE_FLAG if action.is_overdue(today) else badge
 
 
 class _TableRows:
-    """Builds the rows of one table. Every value from the database goes through escape()."""
+    """Builds the rows of one table, each with format_html."""
 
     def __init__(self, today):
         self.today = today
@@ -55,52 +60,63 @@ class _TableRows:
             return NOT_NAMED
         acronym = action.lead.acronym
         if acronym not in self.agency_urls:
-            self.agency_urls[acronym] = escape(reverse("agency_detail", args=[acronym]))
-        return f'<a href="{self.agency_urls[acronym]}">{escape(acronym)}</a>'
+            self.agency_urls[acronym] = reverse("agency_detail", args=[acronym])
+        return format_html('<a href="{}">{}</a>', self.agency_urls[acronym], acronym)
 
     @staticmethod
     def partners(action):
-        acronyms = [escape(partner.acronym) for partner in action.partner_list]
-        return ", ".join(acronyms) if acronyms else NOTHING
+        if not action.partner_list:
+            return NOTHING
+        return format_html_join(", ", "{}", ((partner.acronym,) for partner in action.partner_list))
 
     @staticmethod
     def origin(action):
-        forum = escape(action.forum.short_name)
         if action.session:
-            return f"{forum} · {escape(action.session.code)}"
+            return format_html("{} · {}", action.forum.short_name, action.session.code)
         if action.round_table:
-            return f"{forum} · RT {action.round_table.number}"
-        return forum
+            return format_html("{} · RT {}", action.forum.short_name, action.round_table.number)
+        return action.forum.short_name
 
     def due(self, action):
         if not action.due_date:
             return NOTHING
         due = action.due_date
-        return f'<time datetime="{due.isoformat()}">{self.day(due)}</time>'
+        return format_html('<time datetime="{}">{}</time>', due.isoformat(), self.day(due))
 
     def last_update(self, action):
         if not action.reported_in_portal:
-            return '<span class="muted">Not reported in the portal yet</span>'
+            return NOT_REPORTED
         reported = action.last_reported_at.astimezone(self.zone)
         moment = reported.isoformat(timespec="seconds")  # HTML allows no microseconds
-        cell = f'<time datetime="{moment}">{self.day(reported)}</time>'
+        cell = format_html('<time datetime="{}">{}</time>', moment, self.day(reported))
         if action.status_changed_at is None:
-            cell += '<br><span class="muted">confirmed; status as the source gives it</span>'
-        elif action.status_changed_at < action.last_reported_at:
+            return cell + AS_THE_SOURCE_GIVES
+        if action.status_changed_at < action.last_reported_at:
             # A report that confirmed the status without changing it.
             changed = self.day(action.status_changed_at.astimezone(self.zone))
-            cell += f'<br><span class="muted">confirmed; changed {changed}</span>'
+            return format_html(
+                '{}<br><span class="muted">confirmed; changed {}</span>', cell, changed
+            )
         return cell
 
     def row(self, action):
         before, after = self.action_url
-        return (
-            f'<tr><td><a href="{before}{action.pk}{after}">{escape(action.title)}</a></td>'
-            f"<td>{self.lead(action)}</td><td>{self.partners(action)}</td>"
-            f"<td>{self.origin(action)}</td><td>{status_badge(action, self.today)}</td>"
-            f'<td class="num"><span class="progress"><progress max="100" value="{action.progress}"'
-            f' aria-hidden="true"></progress>{action.progress}%</span></td>'
-            f"<td>{self.due(action)}</td><td>{self.last_update(action)}</td></tr>"
+        return format_html(
+            '<tr><td><a href="{}{}{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+            '<td class="num"><span class="progress"><progress max="100" value="{}"'
+            ' aria-hidden="true"></progress>{}%</span></td><td>{}</td><td>{}</td></tr>',
+            before,
+            action.pk,
+            after,
+            action.title,
+            self.lead(action),
+            self.partners(action),
+            self.origin(action),
+            status_badge(action, self.today),
+            action.progress,
+            action.progress,
+            self.due(action),
+            self.last_update(action),
         )
 
 
@@ -108,7 +124,7 @@ class _TableRows:
 def action_rows(actions, today=None):
     """One <tr> per action; `actions` come from FollowUpAction.objects.for_list()."""
     rows = _TableRows(today or timezone.localdate())
-    return mark_safe("\n".join(rows.row(action) for action in actions))
+    return format_html_join("\n", "{}", ((rows.row(action),) for action in actions))
 
 
 @register.filter(needs_autoescape=True)
