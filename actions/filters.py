@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import F, OrderBy
 from django.utils.choices import BaseChoiceIterator
 
 from agencies.models import Organisation
@@ -42,7 +42,7 @@ ROLE_CHOICES = [
 OLD_ORGANISATION_FILTERS = ("lead", "partner", "agency")
 
 
-def sort_order(sort):
+def sort_order(sort: str) -> tuple[OrderBy, str]:
     """The ORDER BY of the list sorted by `sort`: the column, then pk, so the order is total."""
     key = sort.lstrip("-")
     field = F(SORT_FIELDS[key][1])
@@ -171,8 +171,8 @@ class FollowUpActionFilter(django_filters.FilterSet):
         }
         for name, choices in fixed_choices.items():
             self.filters[name].extra["choices"] = choices
-        # Set by filter_agency: the view counts the list from it when it is the only filter.
-        self.agency_actions = None
+        # {acronym: ActionsOfOrganisations}: each organisation's actions are read once.
+        self._lead_or_partner = {}
 
     def shown_fields(self):
         """The form's fields to render: the old organisation fields only on a list opened
@@ -189,7 +189,7 @@ class FollowUpActionFilter(django_filters.FilterSet):
             queryset = order_actions(queryset, DEFAULT_SORT)
         return queryset
 
-    def narrowing_filters(self):
+    def narrowing_filters(self) -> set[str]:
         """The names of the filters that leave out actions (sorting does not)."""
         if not self.is_bound:
             return set()
@@ -204,7 +204,7 @@ class FollowUpActionFilter(django_filters.FilterSet):
             narrowing.add("role")
         return narrowing
 
-    def current_sort(self):
+    def current_sort(self) -> str:
         """The ?sort= value the list is in: the chosen one, else the default."""
         chosen = self.form.cleaned_data.get("sort") if self.is_bound else None
         return chosen or DEFAULT_SORT
@@ -235,10 +235,28 @@ class FollowUpActionFilter(django_filters.FilterSet):
     def filter_partner(self, queryset, name, value):
         return queryset.filter(pk__in=partnered_by([self.organisation_ids[value]]))
 
+    def lead_or_partner_of(self, acronym: str) -> ActionsOfOrganisations:
+        """The actions this organisation leads or partners in, read once per list: the
+        filter narrows the list with them, and the list can be counted from them."""
+        if acronym not in self._lead_or_partner:
+            self._lead_or_partner[acronym] = ActionsOfOrganisations(
+                [self.organisation_ids[acronym]]
+            )
+        return self._lead_or_partner[acronym]
+
+    def lead_or_partner_actions(self) -> ActionsOfOrganisations | None:
+        """The chosen organisation's actions (?agency=, or ?organisation= with either role),
+        or None when the list chose none."""
+        if not self.is_bound:
+            return None
+        chosen = self.form.cleaned_data
+        acronym = chosen.get("agency")
+        if not acronym and (chosen.get("role") or ROLE_EITHER) == ROLE_EITHER:
+            acronym = chosen.get("organisation")
+        return self.lead_or_partner_of(acronym) if acronym else None
+
     def filter_agency(self, queryset, name, value):
-        # Kept, so the view can count the list from it when it is the only filter.
-        self.agency_actions = ActionsOfOrganisations([self.organisation_ids[value]])
-        return self.agency_actions.filter(queryset)
+        return self.lead_or_partner_of(value).filter(queryset)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value == "true" else queryset.not_overdue()

@@ -19,8 +19,7 @@ from .models import (
     StatusChange,
     prefetch_partners,
 )
-from .pagination import KeysFirstPaginator
-from .selectors import assignments_of
+from .selectors import assignments_of, list_page
 from .services import ActionChangedSinceRead
 
 PAGE_SIZE = 25
@@ -114,26 +113,6 @@ def _sort_columns(request, current_sort):
     return columns
 
 
-def _count_without_the_list(filterset, scope):
-    """The list's length, where a smaller table knows it; None when only a COUNT over the
-    list itself will do.
-
-    - Organisations the only limit (/my/ with no filter, or /actions/ with only ?agency=):
-      from ActionParticipant, so a busy organisation's 30,000 actions are not visited.
-    - /actions/ with no limit but statuses: from ActionTally, a few hundred rows instead of
-      every action.
-    """
-    narrowing = filterset.narrowing_filters()
-    if scope is not None:
-        return None if narrowing else scope.count()
-    if narrowing in ({"agency"}, {"organisation"}):  # lead or partner
-        return filterset.agency_actions.count()
-    if narrowing <= {"status"}:
-        statuses = filterset.form.cleaned_data["status"] if narrowing else None
-        return ActionTally.objects.action_count(statuses)
-    return None
-
-
 def _action_list_page(
     request,
     base_queryset,
@@ -152,13 +131,7 @@ def _action_list_page(
         request.GET or None, queryset=base_queryset, organisation_ids=organisation_ids
     )
     valid = not filterset.is_bound or filterset.is_valid()
-    if valid:
-        actions = filterset.qs.for_list()  # runs the filters, ?agency= reads its ids here
-        count = _count_without_the_list(filterset, scope)
-        paginator = KeysFirstPaginator(actions, PAGE_SIZE, count=count)
-        page = paginator.get_page(request.GET.get("page"))
-    else:
-        paginator, page = None, None
+    page = list_page(filterset, scope, request.GET.get("page"), PAGE_SIZE) if valid else None
     current_sort = request.GET.get("sort") if valid and request.GET.get("sort") else DEFAULT_SORT
     export_params = request.GET.copy()
     export_params.pop("page", None)
@@ -166,7 +139,7 @@ def _action_list_page(
         "filter": filterset,
         "page_obj": page,
         "actions": page.object_list if page else [],
-        "result_count": paginator.count if paginator else 0,
+        "result_count": page.paginator.count if page else 0,
         "sort_columns": _sort_columns(request, current_sort),
         "today": timezone.localdate(),
         # The export of this very list: the same scope (export_view) and filters.

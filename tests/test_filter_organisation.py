@@ -152,16 +152,17 @@ def test_a_role_alone_is_not_a_filter(client, secretariat_user, actions):
 def test_either_keeps_the_participants_the_view_counts_from(
     actions, ilo, params, narrowing, counted_from_participants
 ):
-    """actions.views._count_without_the_list counts ?agency= (and, with its one-line change,
-    ?organisation= with either role) from filterset.agency_actions."""
+    """actions.selectors.list_count counts ?agency= and ?organisation= with either role from
+    filterset.lead_or_partner_actions(), the organisation's actions the filter read."""
     filterset = FollowUpActionFilter(params, queryset=FollowUpAction.objects.all())
     assert filterset.is_valid()
     list(filterset.qs)
 
     assert filterset.narrowing_filters() == narrowing
-    assert (filterset.agency_actions is not None) == counted_from_participants
+    scope = filterset.lead_or_partner_actions()
+    assert (scope is not None) == counted_from_participants
     if counted_from_participants:
-        assert filterset.agency_actions.count() == 2
+        assert scope.count() == 2
 
 
 @pytest.mark.django_db
