@@ -66,6 +66,7 @@ test: install lint typecheck
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates/
 
 # mypy with django-stubs on the modules listed in pyproject.toml's [tool.mypy] `files`.
 typecheck: install
@@ -74,6 +75,7 @@ typecheck: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml templates/
 
 check: install
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
