@@ -12,9 +12,9 @@ _SELECTED_OPTION = '<option value="{}" selected>{}</option>'
 class ManyOptionsSelect(forms.Select):
     """A <select> for hundreds of options (the filters' organisations and sessions).
 
-    forms.Select renders each option from a template of its own: for the filter form's 600
-    options, 35 ms of a list page on the bench machine. This builds each with format_html,
-    which escapes its value and label as the templates do, in about 5 ms. The markup is
+    forms.Select renders each option from a template of its own, which for the filter form's
+    600 options took much of a list page (bench/RESULTS.md). This builds each with
+    format_html, which escapes its value and label as the templates do. The markup is
     forms.Select's, less the line breaks between options; it knows no option groups (the
     filters have none).
     """

@@ -1,10 +1,10 @@
 """The action table's rows, the status badge, and text as people wrote it.
 
 Everything is built with format_html, which escapes every value it is given as the
-template engine does. The rows are not a template: at 25 rows a table the template
-engine took 9 ms where format_html takes 2 (bench/RESULTS.md, issue "Architecture"), and
-the list pages render a table on every request. What costs most per row is done once per
-table: reverse() (about 50 µs a call), the time zone and the month names of "j M Y". The
+template engine does. The rows are not a template: the template engine took several times
+as long for 25 rows (bench/RESULTS.md, issue "Architecture"), and the list pages render a
+table on every request. What costs most per row is done once per table: reverse(), the
+time zone and the month names of "j M Y". The
 table around the rows (caption, sortable headers, empty text) is
 templates/actions/_action_table.html.
 """
