@@ -1,9 +1,12 @@
 """Widgets of the portal's forms that Django does not have."""
 
 import datetime
+import functools
 
 from django import forms
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 _OPTION = '<option value="{}">{}</option>'
 _SELECTED_OPTION = '<option value="{}" selected>{}</option>'
@@ -21,20 +24,28 @@ class ManyOptionsSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            "{}",
-            (
-                (
-                    format_html(
-                        _SELECTED_OPTION if str(choice) in selected else _OPTION, choice, label
-                    ),
-                )
-                for choice, label in self.choices
-            ),
+        options = _rendered_options(tuple(self.choices), translation.get_language())
+        # Every piece is format_html's output, so the whole is safe too.
+        markup = mark_safe(
+            "".join(chosen if choice in selected else plain for choice, plain, chosen in options)
         )
         attributes = _attributes({"name": name, **self.build_attrs(self.attrs, attrs)})
-        return format_html("<select{}>{}</select>", attributes, options)
+        return format_html("<select{}>{}</select>", attributes, markup)
+
+
+@functools.lru_cache(maxsize=64)
+def _rendered_options(choices, language):
+    """(value, <option>, <option selected>) of each choice, built once per list of choices
+    and language: the same 300 organisations are offered on every list page (and up to four
+    times on an old link). Keyed on the language so labels follow it."""
+    return tuple(
+        (
+            str(choice),
+            format_html(_OPTION, choice, label),
+            format_html(_SELECTED_OPTION, choice, label),
+        )
+        for choice, label in choices
+    )
 
 
 def _attributes(attrs):
