@@ -255,6 +255,17 @@ class FollowUpActionFilter(django_filters.FilterSet):
             acronym = chosen.get("organisation")
         return self.lead_or_partner_of(acronym) if acronym else None
 
+    def chosen_lead_id(self) -> int | None:
+        """The id of the organisation whose led actions the list shows (?lead=, or
+        ?organisation= with role lead), or None."""
+        if not self.is_bound:
+            return None
+        chosen = self.form.cleaned_data
+        acronym = chosen.get("lead")
+        if not acronym and chosen.get("role") == ROLE_LEAD:
+            acronym = chosen.get("organisation")
+        return self.organisation_ids[acronym] if acronym else None
+
     def filter_agency(self, queryset, name, value):
         return self.lead_or_partner_of(value).filter(queryset)
 

@@ -12,7 +12,13 @@ from django.db.models import Subquery
 from agencies.models import Organisation
 
 from .filters import sort_order
-from .models import ActionsOfOrganisations, ActionTally, FollowUpAction
+from .models import (
+    ActionParticipant,
+    ActionsOfOrganisations,
+    ActionTally,
+    FollowUpAction,
+    participations_of,
+)
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -69,6 +75,7 @@ def list_count(filterset: FollowUpActionFilter, scope: ActionsOfOrganisations | 
     - Organisations the only limit (/my/ with no filter, or /actions/ with only one
       organisation's lead-or-partner filter): from ActionParticipant, so a busy
       organisation's 30,000 actions are not visited.
+    - One organisation's led actions the only limit: from its lead rows there too.
     - /actions/ with no limit but statuses: from ActionTally, a few hundred rows instead of
       every action.
     """
@@ -78,6 +85,10 @@ def list_count(filterset: FollowUpActionFilter, scope: ActionsOfOrganisations | 
     organisation_scope = filterset.lead_or_partner_actions()
     if organisation_scope is not None and narrowing in ({"agency"}, {"organisation"}):
         return organisation_scope.count()
+    lead_id = filterset.chosen_lead_id()
+    if lead_id is not None and narrowing in ({"lead"}, {"organisation", "role"}):
+        # One lead per action: its lead rows in ActionParticipant are its actions.
+        return participations_of([lead_id]).filter(role=ActionParticipant.Role.LEAD).count()
     if narrowing <= {"status"}:
         statuses = filterset.form.cleaned_data["status"] if narrowing else None
         return ActionTally.objects.action_count(statuses)

@@ -184,3 +184,29 @@ def test_my_assignments_take_organisation_and_role(client, ilo_focal_point, acti
     response = client.get(reverse("my_assignments"), {"organisation": "UNDP", "role": "partner"})
 
     assert titles(response) == {"ILO leads"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params", [{"lead": "ILO"}, {"organisation": "ILO", "role": "lead"}, {"agency": "ILO"}]
+)
+def test_one_organisation_s_list_is_counted_without_a_count_over_the_list(
+    client, secretariat_user, actions, ilo, params
+):
+    """?lead= is counted from the lead rows of ActionParticipant, as ?agency= from its
+    rows: the count is right and no COUNT runs over the actions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from actions.models import FollowUpAction
+
+    client.force_login(secretariat_user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/actions/", params)
+    if "lead" in params.values() or "lead" in params:
+        expected = FollowUpAction.objects.filter(lead=ilo).count()
+    else:
+        expected = FollowUpAction.objects.for_organisations([ilo.pk]).count()
+    assert response.context["result_count"] == expected
+    counts = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
+    assert not any('FROM "actions_followupaction"' in sql for sql in counts), counts
