@@ -227,23 +227,18 @@ def _section(queryset, to_item, more_url=""):
     return Section([to_item(row) for row in rows], total, more_url)
 
 
-@dataclass
-class FocalPointDigest:
+@dataclass(kw_only=True)
+class Digest:
+    """What both kinds of digest have: whose, which week, the week's changes, the footer's
+    links (inert in a preview), and how many items they hold."""
+
     user: object
     week: str
-    organisations: list[str]
-    overdue: Section
-    due_soon: Section
-    stale: Section
     changes: Section
-    attention_count: int
-    due_soon_days: int
     stale_days: int
     settings_url: str = ""
     unsubscribe_url: str = ""
     is_preview: bool = False
-    kind = DigestDelivery.Kind.FOCAL_POINT
-    template = "digest-focal-point"
 
     @property
     def item_count(self):
@@ -252,6 +247,18 @@ class FocalPointDigest:
     @property
     def is_empty(self):
         return self.item_count == 0
+
+
+@dataclass(kw_only=True)
+class FocalPointDigest(Digest):
+    organisations: list[str]
+    overdue: Section
+    due_soon: Section
+    stale: Section
+    attention_count: int
+    due_soon_days: int
+    kind = DigestDelivery.Kind.FOCAL_POINT
+    template = "digest-focal-point"
 
 
 @dataclass
@@ -279,18 +286,11 @@ class QuietOrganisation:
         return _last_report_words(self.last_report_at)
 
 
-@dataclass
-class SecretariatDigest:
-    user: object
-    week: str
+@dataclass(kw_only=True)
+class SecretariatDigest(Digest):
     status_counts: list[tuple[str, int]]
-    changes: Section
     overdue_groups: list[OverdueGroup]
     quiet_organisations: list[QuietOrganisation]
-    stale_days: int
-    settings_url: str = ""
-    unsubscribe_url: str = ""
-    is_preview: bool = False
     kind = DigestDelivery.Kind.SECRETARIAT
     template = "digest-secretariat"
 
@@ -301,15 +301,6 @@ class SecretariatDigest:
     @property
     def attention_count(self):
         return self.overdue_count + len(self.quiet_organisations)
-
-    @property
-    def item_count(self):
-        return self.attention_count + self.changes.total
-
-    @property
-    def is_empty(self):
-        # The overview is worth sending even in a quiet week: the counts are its news.
-        return False
 
 
 @dataclass
