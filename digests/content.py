@@ -116,13 +116,10 @@ class DigestItem:
 class ChangeItem:
     title: str
     url: str
-    old_status: str
-    new_status: str
-    progress: int
+    summary: str  # StatusChange.summary: the history's own words
     changed_by: str
     changed_at: datetime.datetime
     note: str
-    is_confirmation: bool
 
     @property
     def changed_on(self):
@@ -162,13 +159,10 @@ def _change_item(change):
     return ChangeItem(
         title=change.action.title,
         url=absolute_url(reverse("action_detail", args=[change.action_id])),
-        old_status=change.get_old_status_display() if change.old_status else "",
-        new_status=change.get_new_status_display(),
-        progress=change.progress,
+        summary=change.summary,
         changed_by=(who.get_full_name() or who.username) if who else "GFMD record",
         changed_at=change.changed_at,
         note=change.note,
-        is_confirmation=change.is_confirmation,
     )
 
 

@@ -478,3 +478,23 @@ def test_two_new_actions_of_one_title_at_the_same_moment_both_save(monkeypatch):
         thread.join(timeout=30)
     assert failed == []
     assert sorted(made) == ["workshop", "workshop-2"]
+
+
+@pytest.mark.django_db
+def test_a_digest_words_a_change_as_the_history_does(secretariat_user, mailoutbox):
+    """Labels, never codes, and a progress change reads as one: the e-mails take the
+    history's own words (StatusChange.summary)."""
+    from digests import content, services
+
+    action = FollowUpActionFactory(status=Status.IN_PROGRESS, progress=20)
+    action_change_status(
+        action=action, changed_by=secretariat_user, status=Status.IN_PROGRESS, progress=40
+    )
+    week = content.current_week()
+    [delivery_id] = services.digest_plan_week(week=week, username=secretariat_user.username)
+    assert services.digest_deliver(delivery_id=delivery_id) == "sent"
+    [message] = mailoutbox
+    html = message.alternatives[0][0]
+    for body in (message.body, html):
+        assert "In progress: progress 20% → 40%" in body
+        assert "in_progress" not in body and "in progress → in progress" not in body
