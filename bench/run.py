@@ -548,23 +548,17 @@ def machine():
     )
 
 
+def _git(*args):
+    return subprocess.run(
+        ["git", *args], cwd=BASE_DIR, capture_output=True, text=True, check=True
+    ).stdout
+
+
 def code_version():
     """The commit measured, and whether the working tree differed from it."""
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=BASE_DIR,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=BASE_DIR,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.splitlines()
+        commit = _git("rev-parse", "--short", "HEAD").strip()
+        changed = _git("status", "--porcelain", "--untracked-files=no").splitlines()
     except (OSError, subprocess.CalledProcessError):
         return "unknown (no git)"
     return commit + (f" + uncommitted changes in {len(changed)} files" if changed else "")
@@ -596,6 +590,11 @@ def fmt(value, digits=1):
     if isinstance(value, str):
         return value
     return f"{value:,.{digits}f}"
+
+
+def throughput_row(label, result):
+    """A table row with no latencies: what was measured, then the figures in words."""
+    return [label, *[""] * 7, result]
 
 
 def main():
@@ -784,20 +783,13 @@ def main():
     print("bench: CSV export", file=sys.stderr, flush=True)
     export = measure_export(env, errors, action_count)
     rows.append(
-        [
+        throughput_row(
             "/actions/export.csv (all rows)",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
             f"{export['rows']:,} rows in {export['seconds']:.1f} s = "
             f"**{export['rows'] / export['seconds']:,.0f} rows/s**; peak RSS "
             f"**{export['peak_mb']:.0f} MB** (+{export['growth_mb']:.0f} MB while streaming), "
             f"{export['bytes'] / 1e6:.1f} MB of CSV",
-        ]
+        )
     )
 
     print("bench: digests", file=sys.stderr, flush=True)
@@ -849,17 +841,10 @@ def main():
             f"queries = {queries / size:.1f} a digest"
         )
     rows.append(
-        [
+        throughput_row(
             "weekly digests, beat's task + Redis + celery worker -c 2 + SMTP",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
             result,
-        ]
+        )
     )
 
     print("bench: gunicorn + wrk", file=sys.stderr, flush=True)
@@ -877,17 +862,10 @@ def main():
             + ")"
         )
     rows.append(
-        [
+        throughput_row(
             f"gunicorn 2 workers + wrk -t2 -c20 at {wrk_path}",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
             result,
-        ]
+        )
     )
 
     header = [

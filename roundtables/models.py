@@ -5,6 +5,15 @@ from django.db.models import F, Q
 from agencies.models import Organisation
 
 
+def ends_after_start(start, end, name, *, same_time_allowed):
+    """A period may leave either end unknown; when both are known, it does not end first."""
+    ends_later = Q(**{f"{end}__gte" if same_time_allowed else f"{end}__gt": F(start)})
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True}) | Q(**{f"{start}__isnull": True}) | ends_later,
+        name=name,
+    )
+
+
 class Forum(models.Model):
     """One annual meeting of the GFMD (GFMD I in Brussels, GFMD II in Manila, ...)."""
 
@@ -29,11 +38,9 @@ class Forum(models.Model):
     class Meta:
         ordering = ["number"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=F("start_date")),
-                name="forum_ends_after_start",
+            # A one-day forum starts and ends on the same date.
+            ends_after_start(
+                "start_date", "end_date", "forum_ends_after_start", same_time_allowed=True
             ),
         ]
 
@@ -94,11 +101,8 @@ class Session(models.Model):
             # The code starts with the round table's number (checked in clean()), so being
             # unique within the round table makes it unique within the forum too.
             models.UniqueConstraint(fields=["round_table", "code"], name="session_unique_code"),
-            models.CheckConstraint(
-                condition=Q(ends_at__isnull=True)
-                | Q(starts_at__isnull=True)
-                | Q(ends_at__gt=F("starts_at")),
-                name="session_ends_after_start",
+            ends_after_start(
+                "starts_at", "ends_at", "session_ends_after_start", same_time_allowed=False
             ),
         ]
 

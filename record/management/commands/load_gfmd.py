@@ -53,22 +53,8 @@ FORUM_KEYS = {
 ROUND_TABLE_KEYS = {"number", "theme", "sessions"}
 SESSION_KEYS = {"code", "title", "starts_at", "ends_at", "coordinators"}
 INVOLVEMENT_KEYS = {"forum", "session", "organisation", "role", "detail"}
-ACTION_KEYS = {
-    "slug",
-    "title",
-    "description",
-    "forum",
-    "round_table",
-    "session",
-    "lead",
-    "partners",
-    "status",
-    "progress",
-    "due_date",
-    "started_on",
-    "completed_on",
-    "source_reference",
-}
+# An action in the file: what staff edit, plus its key, partners and reported state.
+ACTION_KEYS = {*EDITABLE_FIELDS, "slug", "partners", "status", "progress"}
 TOP_LEVEL_KEYS = {"sources", "organisations", "forums", "involvements", "actions"}
 
 # What the file may change on an action that already exists: what staff may edit, but
@@ -188,13 +174,18 @@ class Command(BaseCommand):
             instance.save(update_fields=changed)
         return instance, outcome
 
-    def set_m2m(self, manager, organisations):
-        """Set a many-to-many to exactly these organisations; say whether it changed."""
-        wanted = {org.pk for org in organisations}
-        if set(manager.values_list("pk", flat=True)) == wanted:
-            return False
+    def set_organisations(self, manager, entry, key, where, outcome, name):
+        """Set a many-to-many to exactly the organisations listed under key.
+
+        Returns the row's outcome: an unchanged row whose organisations changed is updated.
+        """
+        organisations = [
+            self.organisation(acronym, where, name) for acronym in _list(entry, key, where)
+        ]
+        if set(manager.values_list("pk", flat=True)) == {org.pk for org in organisations}:
+            return outcome
         manager.set(organisations)
-        return True
+        return "updated" if outcome == "unchanged" else outcome
 
     def organisation(self, acronym, where, name="organisation"):
         try:
@@ -274,12 +265,14 @@ class Command(BaseCommand):
                 "period_label": entry.get("period_label", ""),
             }
             forum, outcome = self.upsert(Forum, where, {"number": number}, values)
-            steering_group = [
-                self.organisation(acronym, where, "steering group member")
-                for acronym in _list(entry, "steering_group", where)
-            ]
-            if self.set_m2m(forum.steering_group, steering_group) and outcome == "unchanged":
-                outcome = "updated"
+            outcome = self.set_organisations(
+                forum.steering_group,
+                entry,
+                "steering_group",
+                where,
+                outcome,
+                "steering group member",
+            )
             self.count("Forums", outcome)
             self.forums[number] = forum
             for rt_index, rt_entry in enumerate(_list(entry, "round_tables", where)):
@@ -314,12 +307,9 @@ class Command(BaseCommand):
         session, outcome = self.upsert(
             Session, where, {"round_table": round_table, "code": code}, values
         )
-        coordinators = [
-            self.organisation(acronym, where, "coordinator")
-            for acronym in _list(entry, "coordinators", where)
-        ]
-        if self.set_m2m(session.coordinators, coordinators) and outcome == "unchanged":
-            outcome = "updated"
+        outcome = self.set_organisations(
+            session.coordinators, entry, "coordinators", where, outcome, "coordinator"
+        )
         self.count("Sessions", outcome)
         self.sessions[forum.number, code] = session
 
