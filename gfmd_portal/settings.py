@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "roundtables",
     "actions",
     "digests",
+    "spreadsheets",
+    "savedviews",
     "record",
 ]
 # The benchmark's data generator (bench/), for `make bench` and the tests only.

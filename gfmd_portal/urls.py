@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("actions.urls")),
     path("", include("digests.urls")),
+    path("", include("spreadsheets.urls")),
+    path("", include("savedviews.urls")),
     path("", include("roundtables.urls")),
     path("agencies/", include("agencies.urls")),
 ]
