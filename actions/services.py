@@ -76,7 +76,7 @@ def _lock_current(action: FollowUpAction, expected_version: int | None) -> Follo
     return locked
 
 
-def _clean_progress(progress: int | str) -> int:
+def clean_progress(progress: int | str) -> int:
     try:
         progress = int(progress)
     except (TypeError, ValueError):
@@ -86,13 +86,13 @@ def _clean_progress(progress: int | str) -> int:
     return progress
 
 
-# What the form says before saving, next to the progress field; `_settle_status` does it.
+# What the form says before saving, next to the progress field; `settle_status` does it.
 PROGRESS_RULES = (
     "From 0 to 100. Completed sets it to 100; a cancelled action keeps the progress it reached."
 )
 
 
-def _settle_status(
+def settle_status(
     action: FollowUpAction,
     *,
     old_status: str | None,
@@ -122,10 +122,10 @@ def _settle_status(
     if entering and today is not None:
         if action.status == Status.IN_PROGRESS and action.started_on is None:
             action.started_on = today
-            adjusted.append(f"Started on set to today ({_day(today)}).")
+            adjusted.append(f"Started on set to today ({day_in_words(today)}).")
         if action.status == Status.COMPLETED and action.completed_on is None:
             action.completed_on = max(today, action.started_on or today)
-            adjusted.append(f"Completed on set to {_day(action.completed_on)}.")
+            adjusted.append(f"Completed on set to {day_in_words(action.completed_on)}.")
     if action.status != Status.COMPLETED and action.completed_on is not None:
         action.completed_on = None
         if old_status == Status.COMPLETED:
@@ -133,7 +133,7 @@ def _settle_status(
     return adjusted
 
 
-def _day(date: datetime.date) -> str:
+def day_in_words(date: datetime.date) -> str:
     return f"{date.day} {date:%B %Y}"
 
 
@@ -163,8 +163,8 @@ def action_change_status(
         old_status, old_progress = current.status, current.progress
         current.status = status
         if progress is not None and progress != "":
-            current.progress = _clean_progress(progress)
-        adjusted = _settle_status(
+            current.progress = clean_progress(progress)
+        adjusted = settle_status(
             current, old_status=old_status, old_progress=old_progress, today=timezone.localdate(now)
         )
         is_change = status != old_status or current.progress != old_progress
@@ -247,7 +247,7 @@ def action_create(
             raise ActionAlreadyCreated(existing)
     action = FollowUpAction(creation_token=creation_token, **fields)
     action._history_user = created_by  # type: ignore[attr-defined]  # for the audit trail
-    adjusted = _settle_status(
+    adjusted = settle_status(
         action,
         old_status=None,
         old_progress=None,
