@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .views import HEALTHZ_ROUTE, PasswordResetView, favicon, healthz
+from .views import HEALTHZ_ROUTE, PasswordResetView, favicon, healthz, landing
 
 urlpatterns = [
     path(HEALTHZ_ROUTE, healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
+    path("start/", landing, name="landing"),
     # Before django.contrib.auth.urls, whose own reset view this replaces.
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -68,6 +69,16 @@ def healthz(request):
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says; the icon is an SVG."""
     return HttpResponseRedirect(static("favicon.svg"))
+
+
+@require_safe
+def landing(request):
+    """Where signing in leads (LOGIN_REDIRECT_URL; a ?next= wins over it): focal points to
+    their assignments, secretariat staff and everyone else to the dashboard."""
+    viewer = request.viewer
+    if not viewer.is_secretariat and viewer.organisation_ids:
+        return redirect("my_assignments")
+    return redirect("dashboard")
 
 
 def _counted_within(key, limit):
