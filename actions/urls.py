@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, views
+from . import export_views, index_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -12,4 +12,6 @@ urlpatterns = [
     path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
     path("my/", views.my_assignments, name="my_assignments"),
     path("my/export.csv", export_views.my_export, name="my_export"),
+    # Beside the forum pages of roundtables/urls.py; here, as it counts actions.
+    path("forums/", index_views.forum_list, name="forum_list"),
 ]

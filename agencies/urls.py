@@ -24,5 +24,6 @@ class AcronymConverter:
 register_converter(AcronymConverter, "acronym")
 
 urlpatterns = [
+    path("", views.agency_list, name="agency_list"),
     path("<acronym:acronym>/", views.agency_detail, name="agency_detail"),
 ]

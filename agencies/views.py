@@ -1,18 +1,54 @@
-"""The organisation page: who an agency or government is, and what it did.
+"""The organisations index and the organisation page: who an agency or government is,
+and what it did.
 
-A fixed number of queries however many involvements or actions it has. Actions
-come through the reverse relations (`led_actions`, `partnered_actions`): this
-app never imports from `actions`.
+A fixed number of queries however many organisations, involvements or actions there are.
+Actions come through the reverse relations (`led_actions`, `partnered_actions`): this app
+never imports from `actions`.
 """
 
 from itertools import groupby
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .models import FocalPoint, Organisation
+
+# The index's headings, one per kind, in this order; a kind missing here shows its label.
+KIND_HEADINGS = {
+    Organisation.Kind.UN_AGENCY: "UN agencies",
+    Organisation.Kind.INTERNATIONAL: "Other international organisations",
+    Organisation.Kind.GOVERNMENT: "Governments",
+    Organisation.Kind.CIVIL_SOCIETY: "Civil society",
+    Organisation.Kind.OTHER: "Other organisations",
+}
+
+
+@require_safe
+def agency_list(request):
+    """Every organisation, grouped by kind, with how many actions it leads and partners in."""
+    # Two counts in two queries: both in one would join each organisation's led actions to
+    # its partnered ones, a product of the two for a busy organisation.
+    organisations = Organisation.objects.annotate(led_count=Count("led_actions")).order_by("name")
+    partnered = dict(
+        Organisation.objects.values_list("pk")
+        .annotate(n=Count("partnered_actions"))
+        .filter(n__gt=0)
+        .order_by()
+    )
+    headings = {**dict(Organisation.Kind.choices), **KIND_HEADINGS}
+    by_kind = {kind: [] for kind in headings}
+    for organisation in organisations:
+        organisation.partnered_count = partnered.get(organisation.pk, 0)
+        by_kind.setdefault(organisation.kind, []).append(organisation)
+    groups = [
+        {"heading": headings.get(kind, kind), "organisations": members}
+        for kind, members in by_kind.items()
+        if members
+    ]
+    context = {"nav": "agencies", "groups": groups, "total": sum(map(len, by_kind.values()))}
+    return render(request, "agencies/agency_list.html", context)
 
 
 @require_safe
@@ -45,6 +81,9 @@ def agency_detail(request, acronym):
             "coordinated_sessions": list(coordinated_sessions),
             "hosted_forums": list(organisation.hosted_forums.order_by("number")),
             "is_government": organisation.kind == Organisation.Kind.GOVERNMENT,
+            # Staff may open each focal point's digest preview from here.
+            "is_secretariat": request.viewer.is_secretariat,
             "today": timezone.localdate(),
+            "nav": "agencies",
         },
     )

@@ -10,7 +10,7 @@ class DigestDeliveryAdmin(PortalModelAdmin):
     list_display = ["recipient", "week", "kind", "status", "attempts", "item_count", "sent_at"]
     list_filter = ["status", "kind", "week"]
     list_select_related = ["recipient"]
-    search_fields = ["recipient__username", "recipient__email", "week", "last_error"]
+    search_fields = ["recipient__username", "recipient__email", "week", "last_error", "subject"]
     readonly_fields = [
         "recipient",
         "week",
@@ -22,6 +22,8 @@ class DigestDeliveryAdmin(PortalModelAdmin):
         "attempts",
         "last_error",
         "item_count",
+        "subject",
+        "contents",
     ]
 
     def has_add_permission(self, request):

@@ -59,6 +59,10 @@ class DigestDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     item_count = models.PositiveIntegerField(null=True, blank=True)
+    # What a sent digest said, for the log, written with "sent" (services.digest_deliver):
+    # its subject, and per section {"heading", "titles" (those it listed), "more" (left out)}.
+    subject = models.CharField(max_length=300, blank=True)
+    contents = models.JSONField(default=list, blank=True)
 
     objects = DigestDeliveryQuerySet.as_manager()
 

@@ -117,8 +117,47 @@ def digest_deliver(
         sent_at=timezone.now(),
         item_count=digest.item_count,
         last_error="",
+        # What it said, for the delivery log: in this same UPDATE, from the built digest.
+        subject=message.subject[:300],
+        contents=_listed_in(digest),
     )
     return "sent"
+
+
+def _section_listed(heading: str, titles: list[str], total: int) -> dict:
+    return {"heading": heading, "titles": titles, "more": total - len(titles)}
+
+
+def _listed_in(digest: content.FocalPointDigest | content.SecretariatDigest) -> list[dict]:
+    """The sections a sent digest had, as the delivery log shows them: each heading, the
+    titles it listed and how many more it counted. Read from the built digest: no query."""
+    if isinstance(digest, content.SecretariatDigest):
+        overdue = [
+            f"{group.lead}: {item.title}" for group in digest.overdue_groups for item in group.items
+        ][: content.SECTION_LIMIT]
+        quiet = [org.acronym for org in digest.quiet_organisations]
+        sections = [
+            _section_listed(
+                "Changed this week", [c.title for c in digest.changes], digest.changes.total
+            ),
+            _section_listed("Overdue, by lead organisation", overdue, digest.overdue_count),
+            _section_listed(
+                f"Organisations with no update for {digest.stale_days} days",
+                quiet[: content.SECTION_LIMIT],
+                len(quiet),
+            ),
+        ]
+    else:
+        sections = [
+            _section_listed(heading, [item.title for item in section], section.total)
+            for heading, section in (
+                ("Overdue", digest.overdue),
+                (f"Due in the next {digest.due_soon_days} days", digest.due_soon),
+                (f"No update for {digest.stale_days} days or more", digest.stale),
+                ("Changed this past week", digest.changes),
+            )
+        ]
+    return [section for section in sections if section["titles"] or section["more"]]
 
 
 def digest_set_preference(*, user: User, receives_digests: bool) -> DigestPreference:

@@ -52,6 +52,8 @@ def digest_settings(request):
         "form": form,
         "has_email": bool(request.user.email),
         "is_secretariat": request.viewer.is_secretariat,
+        # Who digest_recipients() sends one to: focal points and secretariat staff.
+        "gets_a_digest": request.viewer.is_secretariat or bool(request.viewer.organisation_ids),
         "nav": "settings",
     }
     return render(request, "digests/settings.html", context)
@@ -82,42 +84,62 @@ def digest_unsubscribe(request, token):
     return render(request, "digests/unsubscribe.html", context)
 
 
+def _preview_problem(request, problem, status):
+    is_secretariat = request.viewer.is_secretariat
+    context = {
+        "problem": problem,
+        "is_secretariat": is_secretariat,
+        "nav": "digests" if is_secretariat else "settings",
+    }
+    return render(request, "digests/preview_missing.html", context, status=status)
+
+
+def _preview_recipient(request):
+    """Whose digest to preview: secretariat staff name anyone (?user=), everyone else sees
+    only their own. Returns (user or None, problem, status); PermissionDenied for another's."""
+    username = request.GET.get("user", "").strip()
+    if username and username != request.user.get_username():
+        permissions.require_secretariat(request.viewer, "preview other people's digests")
+    elif not username:
+        if not request.viewer.is_secretariat:
+            return request.user, "", 200
+        return None, "Say whose digest to preview: add ?user=USERNAME to the address.", 400
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        return None, f"There is no user named “{username}”.", 404
+    return user, "", 200
+
+
 # The e-mail carries its own <style> block, as mail clients need; allow it on this page only.
 @require_safe
 @csp_update({"style-src": ["'unsafe-inline'"]})
 def digest_preview(request):
-    """The HTML digest a user would get this week, for secretariat staff, with its
-    unsubscribe and settings links made inert: they would act for that user."""
-    permissions.require_secretariat(request.viewer, "preview other people's digests")
-    username = request.GET.get("user", "").strip()
-    if not username:
-        return render(
-            request,
-            "digests/preview_missing.html",
-            {"problem": "Say whose digest to preview: add ?user=USERNAME to the address."},
-            status=400,
-        )
-    user = get_user_model().objects.filter(username=username).first()
+    """The HTML digest a user would get in a week (?week=, this one by default), with its
+    unsubscribe and settings links made inert. Secretariat staff preview anyone's digest
+    of either kind; a focal point only their own focal point digest."""
+    user, problem, status = _preview_recipient(request)
     if user is None:
-        return render(
-            request,
-            "digests/preview_missing.html",
-            {"problem": f"There is no user named “{username}”."},
-            status=404,
-        )
+        return _preview_problem(request, problem, status)
     kind = request.GET.get("kind", "").strip()
-    if not kind:
+    if kind and kind not in Kind.values:
+        kinds = " or ".join(Kind.values)
+        return _preview_problem(request, f"“{kind}” is not a kind of digest: say {kinds}.", 400)
+    if not request.viewer.is_secretariat:
+        # Their own digest is the focal point digest, if they serve an organisation at all.
+        if kind == Kind.SECRETARIAT:
+            permissions.require_secretariat(request.viewer, "preview the secretariat overview")
+        if not request.viewer.organisation_ids:
+            problem = "You are not a focal point of any organisation, so no digest is made for you."
+            return _preview_problem(request, problem, 404)
+        kind = Kind.FOCAL_POINT
+    elif not kind:
         # The digest the run would send them: focal points get theirs, the others the overview.
         kind = Kind.FOCAL_POINT if user.focal_points.exists() else Kind.SECRETARIAT
-    elif kind not in Kind.values:
-        kinds = " or ".join(Kind.values)
-        return render(
-            request,
-            "digests/preview_missing.html",
-            {"problem": f"“{kind}” is not a kind of digest: say {kinds}."},
-            status=400,
-        )
-    digest = content.build_digest(user, content.current_week(), kind, preview=True)
+    try:
+        week = content.parse_week(request.GET.get("week", "").strip() or content.current_week())
+    except ValueError as bad_week:
+        return _preview_problem(request, str(bad_week), 400)
+    digest = content.build_digest(user, week, kind, preview=True)
     html = render_to_string(f"emails/{digest.template}-body.html", {"digest": digest, "user": user})
     return HttpResponse(html)
 

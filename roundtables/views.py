@@ -1,4 +1,5 @@
-"""The forum, session and involvement-matrix pages.
+"""The forum, session and involvement-matrix pages (the forums index, which counts actions,
+is actions/index_views.py).
 
 Each page runs a fixed number of queries. Follow-up actions come through the
 reverse relations (`forum.actions`, `session.actions`): this app never imports
@@ -41,6 +42,7 @@ def forum_detail(request, pk):
             "forum_wide_progress": progress.get(None),
             "actions": actions,
             "today": timezone.localdate(),
+            "nav": "forums",
         },
     )
 
@@ -66,6 +68,7 @@ def session_detail(request, pk):
             "involvements": involvements,
             "actions": list(session.actions.for_list()),
             "today": timezone.localdate(),
+            "nav": "forums",
         },
     )
 

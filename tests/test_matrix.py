@@ -18,9 +18,10 @@ from tests.factories import (
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
+# The navigation asks whether the user is secretariat staff (its Digest log link).
 # Session and user for the signed-in request, then the forums (with "has involvements"),
 # the chosen forum's sessions (+ round table), its involvements (+ organisation).
-MATRIX_PAGE_QUERIES = 5
+MATRIX_PAGE_QUERIES = 6
 
 
 class MatrixParser(HTMLParser):

@@ -19,9 +19,10 @@ from tests.factories import (
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
+# The navigation asks whether the user is secretariat staff (its Digest log link).
 # Session and user for the signed-in request, then session (+ round table, forum),
 # coordinators, involvements (+ organisation), actions (+ lead, forum, ...), partners.
-SESSION_PAGE_QUERIES = 7
+SESSION_PAGE_QUERIES = 8
 
 
 def make_session(**kwargs):
