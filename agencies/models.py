@@ -96,11 +96,18 @@ def secretariat_condition():
     return models.Q(groups__name=SECRETARIAT_GROUP) | models.Q(is_superuser=True)
 
 
+# Set on the signed-in user by agencies.backends.PortalModelBackend, read in the same query.
+IS_SECRETARIAT_ANNOTATION = "is_secretariat_staff"
+
+
 def is_secretariat(user):
     """Secretariat staff run the follow-up; superusers count as staff too
     (secretariat_condition() says the same to a query)."""
     if not user.is_authenticated:
         return False
+    known = getattr(user, IS_SECRETARIAT_ANNOTATION, None)
+    if known is not None:
+        return known
     if user.is_superuser:
         return True
     return user.groups.filter(name=SECRETARIAT_GROUP).exists()

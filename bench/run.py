@@ -79,6 +79,14 @@ def bench_environment(static_root):
     return env
 
 
+def user_backend():
+    """The authentication backend that reads the signed-in user (the last one listed; the
+    first only counts failed sign-ins), for sessions made without signing in."""
+    from django.conf import settings
+
+    return settings.AUTHENTICATION_BACKENDS[-1]
+
+
 def run(command, env, **kwargs):
     print("$", " ".join(command), file=sys.stderr, flush=True)
     return subprocess.run(command, env=env, check=True, cwd=BASE_DIR, **kwargs)
@@ -175,7 +183,7 @@ def export_child(url):
     client = Client()
     client.force_login(
         get_user_model().objects.get(username="bench-secretariat"),
-        backend="django.contrib.auth.backends.ModelBackend",
+        backend=user_backend(),
     )
     # Warm up on a tiny export, so imports and caches do not count as the export's memory.
     b"".join(client.get(url + "?q=zzzz-nothing").streaming_content)
@@ -416,7 +424,7 @@ def session_cookie_for(username):
     user = get_user_model().objects.get(username=username)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = user_backend()
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[RENEWED_KEY] = int(time.time())
     session.create()
@@ -678,7 +686,7 @@ def main():
         s for s in FollowUpAction.Status.values if s not in FollowUpAction.CLOSED_STATUSES
     )
 
-    backend = "django.contrib.auth.backends.ModelBackend"
+    backend = user_backend()
     ours = Client()
     ours.force_login(User.objects.get(username="bench-secretariat"), backend=backend)
     focal = Client()

@@ -36,7 +36,7 @@ DIGESTS = 600
 
 def measure():
     """In a child whose working directory is the checkout to measure."""
-    from run import Errors, measure_page  # bench/run.py, beside this file
+    from run import Errors, measure_page, user_backend  # bench/run.py, beside this file
 
     # After that import, which puts its own checkout first: the measured one goes before it.
     sys.path.insert(0, os.getcwd())
@@ -57,9 +57,7 @@ def measure():
     figures, errors = [], Errors()
     for label, username, url in PAGES:
         client = Client()
-        client.force_login(
-            users.get(username=username), backend="django.contrib.auth.backends.ModelBackend"
-        )
+        client.force_login(users.get(username=username), backend=user_backend())
         timed = measure_page(client, url, requests=20, warmup=2, errors=errors)
         if timed is None:
             sys.exit(f"{url}: {errors[-1]}")
@@ -68,7 +66,7 @@ def measure():
     client = Client()
     client.force_login(
         users.get(username="bench-secretariat"),
-        backend="django.contrib.auth.backends.ModelBackend",
+        backend=user_backend(),
     )
     started = time.perf_counter()
     response = client.get("/actions/export.csv")

@@ -114,7 +114,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username and address is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading whether the user is secretariat with the user.
+    "agencies.backends.PortalModelBackend",
 ]
 LOGIN_URL = "login"
 # Focal points to "My assignments", everyone else to the dashboard (gfmd_portal.views.landing).

@@ -19,11 +19,11 @@ from tests.factories import (
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
-# The navigation asks whether the user is secretariat staff (its Digest log link).
-# Session and user for the signed-in request, then organisation, focal points (+ user),
+# Session and user for the signed-in request (the user read with whether they are
+# secretariat, which the navigation asks), then organisation, focal points (+ user),
 # involvements (+ forum, session, round table), led actions, their partners,
 # partnered actions, their partners, coordinated sessions, hosted forums.
-AGENCY_PAGE_QUERIES = 12
+AGENCY_PAGE_QUERIES = 11
 
 
 @pytest.mark.django_db

@@ -96,10 +96,10 @@ def test_dashboard_runs_a_fixed_number_of_queries(
             last_reported_at=NOW - datetime.timedelta(days=index % 2 * 70),
         )
     client.force_login(secretariat_user)
-    # session, user, whether they are secretariat (the navigation's Digest log), the three
-    # action panels, their partners (one query for all three),
-    # latest changes, the tally, forums and round tables, the shared views with their owners.
-    with django_assert_num_queries(12):
+    # session, user (with whether they are secretariat), the three action panels, their
+    # partners (one query for all three), latest changes, the tally, forums and round tables,
+    # the shared views with their owners.
+    with django_assert_num_queries(11):
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
 

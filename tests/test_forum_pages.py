@@ -18,10 +18,10 @@ from tests.factories import (
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
-# The navigation asks whether the user is secretariat staff (its Digest log link).
-# Session and user for the signed-in request, then forum (+ host), steering group,
+# Session and user for the signed-in request (the user read with whether they are
+# secretariat, which the navigation's Digest log link asks), then forum (+ host), steering group,
 # round tables, sessions, coordinators, actions (+ lead, round table, session), partners.
-FORUM_PAGE_QUERIES = 10
+FORUM_PAGE_QUERIES = 9
 
 
 def build_forum(size):

@@ -18,10 +18,10 @@ from tests.factories import (
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
-# The navigation asks whether the user is secretariat staff (its Digest log link).
-# Session and user for the signed-in request, then the forums (with "has involvements"),
+# Session and user for the signed-in request (the user read with whether they are
+# secretariat, which the navigation's Digest log link asks), then the forums (with "has involvements"),
 # the chosen forum's sessions (+ round table), its involvements (+ organisation).
-MATRIX_PAGE_QUERIES = 6
+MATRIX_PAGE_QUERIES = 5
 
 
 class MatrixParser(HTMLParser):

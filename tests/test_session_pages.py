@@ -19,10 +19,10 @@ from tests.factories import (
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
-# The navigation asks whether the user is secretariat staff (its Digest log link).
-# Session and user for the signed-in request, then session (+ round table, forum),
+# Session and user for the signed-in request (the user read with whether they are
+# secretariat, which the navigation's Digest log link asks), then session (+ round table, forum),
 # coordinators, involvements (+ organisation), actions (+ lead, forum, ...), partners.
-SESSION_PAGE_QUERIES = 8
+SESSION_PAGE_QUERIES = 7
 
 
 def make_session(**kwargs):
