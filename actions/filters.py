@@ -6,11 +6,12 @@ from django.db.models import F, OrderBy
 from django.utils.choices import BaseChoiceIterator
 
 from agencies.models import Organisation
-from roundtables.selectors import forum_tree_choices
+from roundtables.selectors import ForumTree, forum_tree_choices
 
 from .models import ActionsOfOrganisations, FollowUpAction, partnered_by
 from .search import search_actions
-from .widgets import IsoDateInput, ManyOptionsSelect
+from .services import day_in_words
+from .widgets import IsoDateInput, ManyOptionsSelect, dependent_choices_data
 
 # ?sort= values, the column headers and the fields they order by; "-" sorts descending.
 SORT_FIELDS = {
@@ -78,6 +79,23 @@ class SharedChoices(BaseChoiceIterator):
 
     def __deepcopy__(self, memo):
         return self
+
+
+class ActionFilterForm(forms.Form):
+    """The filter form: each field checks itself; what only two fields together can tell
+    is checked here, so the list says what is wrong rather than showing no action."""
+
+    def clean(self):
+        cleaned = super().clean()
+        after, before = cleaned.get("due_after"), cleaned.get("due_before")
+        if after and before and after > before:
+            self.add_error(
+                "due_after",
+                f"The first date is after the second: {day_in_words(after)} is later "
+                f"than {day_in_words(before)}, so no action can be due between them. "
+                "Swap the dates, or clear one.",
+            )
+        return cleaned
 
 
 def _select(label, empty_label, **kwargs):
@@ -148,6 +166,7 @@ class FollowUpActionFilter(django_filters.FilterSet):
     class Meta:
         model = FollowUpAction
         fields = []  # every filter is declared above
+        form = ActionFilterForm
 
     def __init__(self, *args, organisation_ids=None, **kwargs):
         """`organisation_ids`: {acronym: id} of every organisation, if the view has read it."""
@@ -159,9 +178,10 @@ class FollowUpActionFilter(django_filters.FilterSet):
             organisation_ids = organisation_ids_by_acronym()
         self.organisation_ids = organisation_ids
         organisations = SharedChoices((acronym, acronym) for acronym in self.organisation_ids)
-        forums, round_tables, sessions = forum_tree_choices()
+        self.forum_tree = forum_tree_choices()
+        round_tables, sessions = self._offered_round_tables_and_sessions(self.forum_tree)
         fixed_choices = {
-            "forum": SharedChoices(forums),
+            "forum": SharedChoices(self.forum_tree.forums),
             "round_table": SharedChoices(round_tables),
             "session": SharedChoices(sessions),
             "organisation": organisations,
@@ -173,6 +193,72 @@ class FollowUpActionFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = choices
         # {acronym: ActionsOfOrganisations}: each organisation's actions are read once.
         self._lead_or_partner = {}
+
+    def _chosen_pk(self, name, choices):
+        """The pk the address chose for `name`, if it is one of `choices` (read before the
+        form validates, because the choices the form offers depend on it)."""
+        raw = self.data.get(name) if self.is_bound else None
+        try:
+            pk = int(raw)
+        except (TypeError, ValueError):
+            return None
+        return pk if pk in choices else None
+
+    def _refuse_choice(self, name, message):
+        """`name`'s value is a real one that does not belong with the others chosen: say so
+        in words, in place of "Select a valid choice"."""
+        # The field formats its message with %(value)s: keep any % in the labels as it is.
+        self.filters[name].extra["error_messages"] = {"invalid_choice": message.replace("%", "%%")}
+
+    def _offered_round_tables_and_sessions(self, tree: ForumTree):
+        """The round tables and sessions the form offers: those of the chosen forum, and the
+        sessions of the chosen round table. One of another forum (in an old link, or typed
+        into the address) is refused with a message saying why, not listed as 0 actions."""
+        forums, round_tables = dict(tree.forums), dict(tree.round_tables)
+        forum_pk = self._chosen_pk("forum", forums)
+        round_table_pk = self._chosen_pk("round_table", round_tables)
+        session_pk = self._chosen_pk("session", dict(tree.sessions))
+        offered_round_tables, offered_sessions = tree.round_tables, tree.sessions
+        narrowed_to = None  # what the sessions are narrowed to, in words
+        if forum_pk is not None:
+            offered_round_tables = [
+                (pk, label)
+                for pk, label in tree.round_tables
+                if tree.forum_of_round_table[pk] == forum_pk
+            ]
+            if round_table_pk is not None and tree.forum_of_round_table[round_table_pk] != forum_pk:
+                self._refuse_choice(
+                    "round_table",
+                    f"“{round_tables[round_table_pk]}” is not a round table of "
+                    f"{forums[forum_pk]}. Choose one of its round tables, or “Any forum”.",
+                )
+                round_table_pk = None
+        if round_table_pk is not None:
+            offered_sessions = [
+                (pk, label)
+                for pk, label in tree.sessions
+                if tree.round_table_of_session[pk] == round_table_pk
+            ]
+            narrowed_to = f"round table “{round_tables[round_table_pk]}”"
+        elif forum_pk is not None:
+            offered_sessions = [
+                (pk, label)
+                for pk, label in tree.sessions
+                if tree.forum_of_round_table[tree.round_table_of_session[pk]] == forum_pk
+            ]
+            narrowed_to = forums[forum_pk]
+        if narrowed_to and session_pk is not None and session_pk not in dict(offered_sessions):
+            self._refuse_choice(
+                "session",
+                f"“{dict(tree.sessions)[session_pk]}” is not a session of {narrowed_to}. "
+                "Choose one of its sessions, or “Any session”.",
+            )
+        return offered_round_tables, offered_sessions
+
+    def dependent_choices(self):
+        """For static/js/dependent-choices.js: every round table and session with its parent,
+        so the page can narrow them as soon as a forum or round table is chosen."""
+        return dependent_choices_data(self.forum_tree)
 
     def shown_fields(self):
         """The form's fields to render: the old organisation fields only on a list opened

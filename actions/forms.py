@@ -1,14 +1,18 @@
+import copy
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from agencies.models import Organisation
 from roundtables.models import RoundTable, Session
+from roundtables.selectors import forum_tree_choices
 
 from .models import FollowUpAction
-from .services import EDITABLE_FIELDS, PROGRESS_RULES
-from .widgets import IsoDateInput
+from .services import EDITABLE_FIELDS, PROGRESS_RULES, STATUS_DATE_RULES, settle_status
+from .widgets import IsoDateInput, dependent_choices_data
 
 
 class ParagraphsField(forms.CharField):
@@ -25,7 +29,7 @@ class ParagraphsField(forms.CharField):
 class StatusReportForm(forms.Form):
     """A status report: a change, or the same status with a note as a confirmation."""
 
-    status = forms.ChoiceField(choices=FollowUpAction.Status.choices)
+    status = forms.ChoiceField(choices=FollowUpAction.Status.choices, help_text=STATUS_DATE_RULES)
     progress = forms.IntegerField(
         label="Progress (%)", min_value=0, max_value=100, help_text=PROGRESS_RULES
     )
@@ -42,6 +46,45 @@ class StatusReportForm(forms.Form):
     def for_action(cls, action, data=None):
         initial = {"status": action.status, "progress": action.progress, "version": action.version}
         return cls(data, initial=initial, prefix=None)
+
+
+def status_report_outcomes(action, today=None):
+    """What saving a report would adjust or refuse, for each status a person may choose:
+    `settle_status` itself, tried on copies of the action, so static/js/status-hints.js can
+    say it next to the fields before saving without a second copy of the rules.
+
+    The rules look at progress only as kept, set to 100 or moved elsewhere, so one value
+    stands for each: {status: {"same" | "full" | "other": {"adjusted": [...]} or
+    {"refused": "..."}}}, and "progress", the value the report starts from.
+    """
+    today = today or timezone.localdate()
+    progress_cases = {
+        "same": action.progress,
+        "full": 100,
+        "other": 1 if action.progress == 0 else 0,
+    }
+    outcomes = {}
+    for status in FollowUpAction.Status.values:
+        outcomes[status] = {}
+        for case, progress in progress_cases.items():
+            trial = copy.copy(action)
+            trial.status, trial.progress = status, progress
+            try:
+                adjusted = settle_status(
+                    trial, old_status=action.status, old_progress=action.progress, today=today
+                )
+            except ValidationError as refusal:
+                outcomes[status][case] = {"refused": " ".join(refusal.messages)}
+            else:
+                outcomes[status][case] = {"adjusted": adjusted}
+    return {"progress": action.progress, "outcomes": outcomes}
+
+
+class PartnerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, organisation):
+        if organisation.acronym == organisation.name:  # a government: its name
+            return organisation.name
+        return f"{organisation.acronym} — {organisation.name}"
 
 
 class SessionChoiceField(forms.ModelChoiceField):
@@ -68,11 +111,13 @@ class ActionForm(forms.ModelForm):
         required=False,
         help_text="Leave empty when the record does not say who leads.",
     )
-    partners = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.all(),
+    # Checkboxes, not a multiple <select>, where one plain click drops every other choice.
+    # templates/actions/action_form.html puts a search box above them.
+    partners = PartnerChoiceField(
+        queryset=Organisation.objects.order_by("acronym"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Hold Ctrl (or Cmd) to choose several.",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick each organisation the action is done with, besides the lead.",
     )
 
     class Meta:
@@ -87,13 +132,25 @@ class ActionForm(forms.ModelForm):
             "completed_on": IsoDateInput,
         }
 
+    def ticked_partners(self):
+        """The acronyms of the partners ticked in the form as it shows (sent, or saved)."""
+        return [
+            box.data["value"].instance.acronym for box in self["partners"] if box.data["selected"]
+        ]
+
+    def dependent_choices(self):
+        """For static/js/dependent-choices.js: each round table's forum and each session's
+        round table, so the form offers only those of the chosen forum. The server checks the
+        same on saving (FollowUpAction.clean)."""
+        return dependent_choices_data(forum_tree_choices())
+
 
 class NewActionForm(ActionForm):
     status = forms.ChoiceField(
         choices=FollowUpAction.Status.choices,
         initial=FollowUpAction.Status.PROPOSED,
-        help_text="The status it starts in; later changes go through status reports. "
-        "In progress dates its start today, completed its completion, unless given.",
+        help_text=f"The status it starts in; later changes go through status reports. "
+        f"{STATUS_DATE_RULES}",
     )
     progress = forms.IntegerField(
         label="Progress (%)",

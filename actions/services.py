@@ -90,6 +90,11 @@ def clean_progress(progress: int | str) -> int:
 PROGRESS_RULES = (
     "From 0 to 100. Completed sets it to 100; a cancelled action keeps the progress it reached."
 )
+# What the form says before saving, next to the status field; `settle_status` does it.
+STATUS_DATE_RULES = (
+    "In progress dates the start today, and Completed the completion, unless the date is "
+    "already known."
+)
 
 
 def settle_status(

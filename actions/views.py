@@ -12,13 +12,20 @@ from roundtables.selectors import average_percent
 from . import permissions, services
 from .audit import audit_entries, changes_since
 from .filters import DEFAULT_SORT, SORT_FIELDS, FollowUpActionFilter
-from .forms import EditActionForm, NewActionForm, StatusReportForm, merged_edit_form
+from .forms import (
+    EditActionForm,
+    NewActionForm,
+    StatusReportForm,
+    merged_edit_form,
+    status_report_outcomes,
+)
 from .models import (
     ActionTally,
     FollowUpAction,
     StatusChange,
     prefetch_partners,
 )
+from .navigation import list_to_return_to, remember_list
 from .selectors import assignments_of, list_page
 from .services import ActionChangedSinceRead
 
@@ -149,7 +156,7 @@ def _action_list_page(
         "can_create": request.viewer.can_manage_actions(),
         **extra_context,
     }
-    return render(request, template, context, status=200 if valid else 400)
+    return remember_list(request, render(request, template, context, status=200 if valid else 400))
 
 
 @require_safe
@@ -185,6 +192,7 @@ def _render_detail(request, action, status_form=None, status=200, **extra_contex
     if can_report and status_form is None:
         status_form = StatusReportForm.for_action(action)
     can_edit = viewer.can_manage_actions()
+    back_to_list = list_to_return_to(request)
     context = {
         # Who changed which field, for the secretariat only.
         "audit_entries": audit_entries(action) if can_edit else None,
@@ -194,7 +202,11 @@ def _render_detail(request, action, status_form=None, status=200, **extra_contex
         "can_report": can_report,
         "can_edit": can_edit,
         "status_form": status_form if can_report else None,
-        "nav": "actions",
+        # What static/js/status-hints.js says before saving: the service's own rules.
+        "status_outcomes": status_report_outcomes(action) if can_report else None,
+        # The list it was opened from, with its filters, sort and page.
+        "back_to_list": back_to_list,
+        "nav": back_to_list.nav,
         **extra_context,
     }
     return render(request, "actions/action_detail.html", context, status=status)
@@ -265,7 +277,14 @@ def action_status(request, pk):
 
 
 def _render_form(request, form, action=None, status=200, **extra_context):
-    context = {"form": form, "action": action, "nav": "actions", **extra_context}
+    back_to_list = list_to_return_to(request)
+    context = {
+        "form": form,
+        "action": action,
+        "back_to_list": back_to_list,
+        "nav": back_to_list.nav,
+        **extra_context,
+    }
     return render(request, "actions/action_form.html", context, status=status)
 
 

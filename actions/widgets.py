@@ -82,3 +82,17 @@ class IsoDateInput(forms.DateInput):
             except ValueError:
                 return None
         return super().format_value(value)
+
+
+def dependent_choices_data(tree):
+    """What static/js/dependent-choices.js needs to offer only the chosen forum's round tables
+    and the chosen round table's sessions: each one's value, label and parent, as strings
+    (the values a <select> holds). `tree`: roundtables.selectors.forum_tree_choices()."""
+    return {
+        "round_table": [
+            [str(pk), label, str(tree.forum_of_round_table[pk])] for pk, label in tree.round_tables
+        ],
+        "session": [
+            [str(pk), label, str(tree.round_table_of_session[pk])] for pk, label in tree.sessions
+        ],
+    }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeAlias, TypedDict
 
 from django.db.models import Exists, OuterRef, Prefetch
 
@@ -218,7 +218,18 @@ def build_matrix(forum: Forum) -> Matrix:
     )
 
 
-def forum_tree_choices() -> tuple[Choices, Choices, Choices]:
+class ForumTree(NamedTuple):
+    """Forums, round tables and sessions as (pk, label) choices, and the parent of each, so a
+    chosen forum can narrow the round tables and sessions offered."""
+
+    forums: Choices
+    round_tables: Choices
+    sessions: Choices
+    forum_of_round_table: dict[int, int]
+    round_table_of_session: dict[int, int]
+
+
+def forum_tree_choices() -> ForumTree:
     """Forums, round tables and sessions as (pk, label) choices for the action filters.
 
     One query (forums joined to their round tables and sessions) instead of one per list:
@@ -240,10 +251,20 @@ def forum_tree_choices() -> tuple[Choices, Choices, Choices]:
     forums: dict[int, str] = {}
     round_tables: dict[int, str] = {}
     sessions: Choices = []
+    forum_of_round_table: dict[int, int] = {}
+    round_table_of_session: dict[int, int] = {}
     for forum_pk, forum, rt_pk, rt_number, theme, session_pk, code, title in rows:
         forums.setdefault(forum_pk, forum)
         if rt_pk is not None:
             round_tables.setdefault(rt_pk, f"{forum} · RT {rt_number}: {theme}")
+            forum_of_round_table[rt_pk] = forum_pk
         if session_pk is not None:
             sessions.append((session_pk, f"{forum} · {code} {title}"))
-    return list(forums.items()), list(round_tables.items()), sessions
+            round_table_of_session[session_pk] = rt_pk
+    return ForumTree(
+        list(forums.items()),
+        list(round_tables.items()),
+        sessions,
+        forum_of_round_table,
+        round_table_of_session,
+    )

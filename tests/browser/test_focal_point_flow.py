@@ -57,6 +57,7 @@ def test_focal_point_reports_on_an_overdue_assignment(
     expect(page.locator("table.action-table tbody tr")).to_have_count(3)
     shot(page, "my-assignments")
 
+    page.locator("details.filter-panel summary").click()  # folded until filters are in use
     page.get_by_label("Overdue", exact=True).select_option("true")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**/my/?*overdue=true*")

@@ -64,6 +64,9 @@ def test_the_edit_form_saved_unchanged_changes_nothing_and_one_field_changes_onl
     page.goto(f"{live_server.url}/actions/{dated_action.pk}/edit/")
     expect(page.locator("#id_due_date")).to_have_value(before["due_date"].isoformat())
     expect(page.locator("#id_started_on")).to_have_value("2008-03-01")
+    # The partners are checkboxes: the saved one is ticked, and sent as it is.
+    expect(page.get_by_label("IOM — International Organization for Migration")).to_be_checked()
+    expect(page.get_by_label("ILO — International Labour Organization")).not_to_be_checked()
     shot(page, "edit-form")
 
     page.get_by_role("button", name="Save changes").click()
@@ -231,6 +234,7 @@ def test_the_filter_form_keeps_its_dates_across_a_resubmit(live_server, page, ob
     FollowUpActionFactory(title="Due later", lead=ilo, due_date=today + datetime.timedelta(days=90))
     log_in(page, live_server, observer.username)
     page.goto(f"{live_server.url}/actions/")
+    page.locator("details.filter-panel summary").click()  # folded until filters are in use
     page.fill("#id_due_before", (today + datetime.timedelta(days=30)).isoformat())
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**/actions/?*due_before=*")
