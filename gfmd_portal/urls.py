@@ -1,14 +1,22 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from .views import HEALTHZ_ROUTE, PasswordResetView, favicon, healthz, landing
+from .views import (
+    HEALTHZ_ROUTE,
+    PasswordChangeView,
+    PasswordResetView,
+    favicon,
+    healthz,
+    landing,
+)
 
 urlpatterns = [
     path(HEALTHZ_ROUTE, healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("start/", landing, name="landing"),
-    # Before django.contrib.auth.urls, whose own reset view this replaces.
+    # Before django.contrib.auth.urls, whose own reset and change views these replace.
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("actions.urls")),

@@ -104,6 +104,17 @@ def password_reset_allowed(*, email, client_address):
     return per_address and per_client
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, but a refused change answers 400, as all bad input does."""
+
+    http_method_names = ["get", "head", "post"]
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset page, rate limited; the mail goes out from a Celery task.
 

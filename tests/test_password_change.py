@@ -94,7 +94,7 @@ def test_a_refused_change_says_why_and_changes_nothing(client, person, typed, er
 
     response = client.post(reverse("password_change"), data)
 
-    assert response.status_code == 200  # Django's form view answers a refusal with its form
+    assert response.status_code == 400  # bad input is a 4xx, the form shown again
     text = _text(response)
     assert "Your password was not changed" in text
     assert error in text
