@@ -181,7 +181,9 @@ def check(
     report = copy.copy(action)
     report.status = proposal.status or action.status
     if report.status not in Status.values:
-        return _refused(proposal, f"“{proposal.status}” is not a status an action can have.")
+        return _refused(
+            proposal, f"“{proposal.status}” is not a status an action can have.", action
+        )
     try:
         if proposal.progress is not None and proposal.progress != "":
             report.progress = clean_progress(proposal.progress)

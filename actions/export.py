@@ -6,6 +6,8 @@ same query (one query for the file), memory flat whatever the number of rows, an
 of 2,000 rows goes out as one piece of text (about 500 KB), not line by line.
 
 For Excel: UTF-8 with a byte-order mark, headers in words, formula-like cells neutralised.
+The XLSX download (spreadsheets/writing.py) is made of the same rows (`rows_with_partners`)
+and neutralises cells with the same `spreadsheet_safe`.
 """
 
 import csv
@@ -68,7 +70,8 @@ STATUS_LABELS = dict(FollowUpAction.Status.choices)
 
 
 def spreadsheet_safe(text):
-    """Stop spreadsheets from running a cell as a formula (CSV injection)."""
+    """Stop spreadsheets from running a cell as a formula (CSV injection): the one rule
+    for every download, CSV and XLSX alike."""
     if text and text[0] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text or ""
@@ -101,7 +104,7 @@ def _moment(value, zone):
     return value.astimezone(zone).isoformat(timespec="minutes") if value else ""
 
 
-def _round_table(number, theme):
+def round_table_name(number, theme):
     return f"RT {number}: {theme}" if number is not None else ""
 
 
@@ -128,27 +131,45 @@ def csv_lines(queryset, site_url, sort=DEFAULT_SORT):
     order of the list sorted by `sort` (a ?sort= value)."""
     today = timezone.localdate()
     zone = timezone.get_current_timezone()
-    detail_url = site_url + reverse("action_detail", args=[0])[:-2] + "{}/"
+    detail_url = action_url_pattern(site_url)
     yield BYTE_ORDER_MARK + _written([HEADER])
-    # Partners in the same query, an action's rows one after the other (the list's order
-    # ends with pk): one query and one snapshot for the whole file; looking them up per
-    # chunk took half the export's time.
+    rows = rows_with_partners(
+        queryset,
+        sort,
+        VALUES,
+        # The one definition of overdue, computed by the database like the list's filter.
+        overdue=Case(
+            When(overdue_condition(today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        latest_note=_latest_note(),
+    )
+    for chunk in _chunks(rows, CHUNK_SIZE):
+        yield _written(_csv_rows(chunk, zone, detail_url))
+
+
+def rows_with_partners(queryset, sort, fields, **annotations):
+    """(values of `fields`, partner acronyms) for every action of `queryset`, in the order of
+    the list sorted by `sort`, from one query: what the CSV and the XLSX downloads are made of.
+
+    `fields` starts with "pk"; `annotations` may add computed values for `fields` to name.
+    Partners come in the same query, an action's rows one after the other (the list's order
+    ends with pk): one query and one snapshot for the whole file; looking them up per chunk
+    took half the export's time.
+    """
     rows = (
-        queryset.annotate(
-            # The one definition of overdue, computed by the database like the list's filter.
-            overdue=Case(
-                When(overdue_condition(today), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-            latest_note=_latest_note(),
-        )
+        queryset.annotate(**annotations)
         .order_by(*sort_order(sort), "partners__acronym")
-        .values_list(*VALUES, "partners__acronym")
+        .values_list(*fields, "partners__acronym")
         .iterator(chunk_size=CHUNK_SIZE)
     )
-    for chunk in _chunks(_with_partners(rows), CHUNK_SIZE):
-        yield _written(_csv_rows(chunk, zone, detail_url))
+    return _with_partners(rows)
+
+
+def action_url_pattern(site_url):
+    """An action's address with "{}" for its id: reverse() once, not once per row."""
+    return site_url + reverse("action_detail", args=[0])[:-2] + "{}/"
 
 
 def _csv_rows(chunk, zone, detail_url):
@@ -181,7 +202,7 @@ def _csv_rows(chunk, zone, detail_url):
             spreadsheet_safe(lead),
             spreadsheet_safe("; ".join(partners)),
             spreadsheet_safe(forum),
-            spreadsheet_safe(_round_table(round_table_number, round_table_theme)),
+            spreadsheet_safe(round_table_name(round_table_number, round_table_theme)),
             spreadsheet_safe(session),
             _date(due_date),
             "yes" if overdue else "no",

@@ -1,4 +1,5 @@
-"""The action lists as CSV files: /actions/export.csv and /my/export.csv.
+"""The action lists as files: /actions/export.csv and /my/export.csv here, and the XLSX
+files of the same lists (spreadsheets/views.py) through `export_list`.
 
 Each export is its list: the same filters, the same scope, the same order.
 """
@@ -16,22 +17,28 @@ from .selectors import assignments_of
 @require_safe
 def action_export(request):
     """/actions/'s filters as CSV: every matching row, streamed rather than built in memory."""
-    return _export(request, FollowUpAction.objects.all(), "gfmd-actions")
+    return export_list(request, mine=False, extension="csv", respond=_csv_response)
 
 
 @require_safe
 def my_export(request):
     """/my/ as CSV: the user's organisations' actions (everything for the secretariat)."""
-    assignments = assignments_of(request.viewer)
-    return _export(
-        request,
-        assignments.actions,
-        "gfmd-my-actions",
-        organisation_ids=assignments.organisation_ids,
-    )
+    return export_list(request, mine=True, extension="csv", respond=_csv_response)
 
 
-def _export(request, actions, file_stem, organisation_ids=None):
+def export_list(request, *, mine, extension, respond):
+    """The list a download exports, whatever its format: /my/'s actions (`mine`) or every
+    action, with the request's filters and sort; a 400 with the reason for bad filters.
+
+    `respond(queryset, sort, filename, site_url)` makes the file's response.
+    """
+    if mine:
+        assignments = assignments_of(request.viewer)
+        actions, organisation_ids = assignments.actions, assignments.organisation_ids
+        file_stem = "gfmd-my-actions"
+    else:
+        actions, organisation_ids = FollowUpAction.objects.all(), None
+        file_stem = "gfmd-actions"
     filterset = FollowUpActionFilter(
         request.GET or None, queryset=actions, organisation_ids=organisation_ids
     )
@@ -43,10 +50,13 @@ def _export(request, actions, file_stem, organisation_ids=None):
             f"Cannot export: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
         )
     site_url = f"{request.scheme}://{request.get_host()}"
+    filename = f"{file_stem}-{timezone.localdate().isoformat()}.{extension}"
+    return respond(filterset.qs, filterset.current_sort(), filename, site_url)
+
+
+def _csv_response(queryset, sort, filename, site_url):
     response = StreamingHttpResponse(
-        csv_lines(filterset.qs, site_url, sort=filterset.current_sort()),
-        content_type="text/csv; charset=utf-8",
+        csv_lines(queryset, site_url, sort=sort), content_type="text/csv; charset=utf-8"
     )
-    filename = f"{file_stem}-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

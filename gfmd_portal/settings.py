@@ -168,6 +168,16 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=9 * 3600)
 SESSION_RENEW_INTERVAL = 5 * 60
 
+# Uploads: the spreadsheet import is the only form that takes a file. A file above its limit
+# (spreadsheets.reading.MAX_UPLOAD_BYTES) is dropped as it arrives, before it is stored; the
+# rest of the request is read and discarded so the page can say so. Set here, not by the
+# view: the NUL check (gfmd_portal.middleware) reads every POST before any view runs.
+FILE_UPLOAD_HANDLERS = [
+    "spreadsheets.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Content-Security-Policy (django-csp): only the portal's own scripts and styles.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -224,3 +224,10 @@ def test_keep_leaves_the_due_date_and_none_clears_it(ilo_action, secretariat_use
     [cleared] = bulk.preview(viewer, [proposal(ilo_action, due_date=None)])
     assert kept.verdict == Verdict.UNCHANGED
     assert [str(c) for c in cleared.changes] == ["Due date: 1 January 2027 → none"]
+
+
+def test_an_unknown_status_is_refused_with_the_action_it_was_meant_for(ilo_action, ilo_focal_point):
+    [outcome] = bulk.preview(Viewer(ilo_focal_point), [proposal(ilo_action, status="finished")])
+    assert outcome.verdict == Verdict.REFUSED
+    assert outcome.action == ilo_action  # so the import's preview can name the row's action
+    assert outcome.title == "Handbook"
