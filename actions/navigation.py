@@ -44,7 +44,7 @@ def _salt(request):
     return f"user:{request.user.pk}"
 
 
-def _checked(url):
+def list_link(url):
     """`url` as a link to one of the lists, or None if it is anything else."""
     if not isinstance(url, str) or len(url) > MAX_LENGTH:
         return None
@@ -60,7 +60,7 @@ def _checked(url):
 def remember_list(request, response):
     """Remember the list `request` showed, if it is one of the lists and showed its rows
     (a list refused for bad filters is not a page to come back to). Returns `response`."""
-    remembered = _checked(request.get_full_path())
+    remembered = list_link(request.get_full_path())
     if response.status_code == 200 and remembered is not None:
         response.set_signed_cookie(
             COOKIE_NAME,
@@ -76,4 +76,4 @@ def remember_list(request, response):
 def list_to_return_to(request) -> ListToReturnTo:
     """The list this user last looked at, with its filters, sort and page; else all actions."""
     url = request.get_signed_cookie(COOKIE_NAME, default=None, salt=_salt(request))
-    return _checked(url) or _checked(reverse("action_list"))
+    return list_link(url) or list_link(reverse("action_list"))

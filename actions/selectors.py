@@ -37,14 +37,21 @@ class Assignments:
     mine: dict[str, int]  # {acronym: id} of the organisations the user serves
 
 
-def assignments_of(viewer: Viewer) -> Assignments:
-    """A focal point's actions (their organisations lead or partner in); secretariat staff
-    get everything. Every organisation, and which are the user's, in one query."""
+def organisation_directory(viewer: Viewer) -> tuple[dict[str, int], dict[str, int]]:
+    """{acronym: id} of every organisation (what the filters offer) and of those the viewer
+    serves, in one query."""
     directory = list(
         Organisation.objects.with_served_by(viewer.user).values_list("acronym", "id", "served")
     )
-    organisation_ids = {acronym: pk for acronym, pk, _served in directory}
+    every = {acronym: pk for acronym, pk, _served in directory}
     mine = {acronym: pk for acronym, pk, served in directory if served}
+    return every, mine
+
+
+def assignments_of(viewer: Viewer) -> Assignments:
+    """A focal point's actions (their organisations lead or partner in); secretariat staff
+    get everything. Every organisation, and which are the user's, in one query."""
+    organisation_ids, mine = organisation_directory(viewer)
     actions = FollowUpAction.objects.all()
     scope = None
     if not viewer.can_manage_actions():

@@ -138,6 +138,11 @@ def settle_status(
     return adjusted
 
 
+# A report that changes neither status nor progress and has no note: refused. The bulk form
+# says the same of each selected action it would leave as it is.
+NOTHING_CHANGED = "Nothing changed. To confirm the action is still on track, add a note."
+
+
 def day_in_words(date: datetime.date) -> str:
     return f"{date.day} {date:%B %Y}"
 
@@ -174,9 +179,7 @@ def action_change_status(
         )
         is_change = status != old_status or current.progress != old_progress
         if not is_change and not note:
-            raise ValidationError(
-                {"note": "Nothing changed. To confirm the action is still on track, add a note."}
-            )
+            raise ValidationError({"note": NOTHING_CHANGED})
         if is_change:
             current.status_changed_at = now
         current._history_user = changed_by  # type: ignore[attr-defined]  # for the audit trail

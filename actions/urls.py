@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import export_views, index_views, views
+from . import bulk_views, export_views, index_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("actions/", views.action_list, name="action_list"),
     path("actions/export.csv", export_views.action_export, name="action_export"),
     path("actions/new/", views.action_create, name="action_create"),
+    path("actions/bulk/", bulk_views.action_bulk_update, name="action_bulk_update"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/status/", views.action_status, name="action_status"),
     path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),

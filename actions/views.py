@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from roundtables.models import Forum, RoundTable
 from roundtables.selectors import average_percent
 
-from . import permissions, services
+from . import bulk_views, permissions, services
 from .audit import audit_entries, changes_since
 from .filters import DEFAULT_SORT, SORT_FIELDS, FollowUpActionFilter
 from .forms import (
@@ -134,6 +134,11 @@ def _action_list_page(
     `scope`: the ActionsOfOrganisations `base_queryset` is limited to (a focal point's);
     `organisation_ids`: {acronym: id} of every organisation, if read already.
     """
+    # Whose organisations the bulk form's rights depend on: /my/ knows them (its scope); on
+    # /actions/ the filters' one query of every organisation also says which they serve.
+    served_ids = scope.organisation_ids if scope is not None else None
+    if organisation_ids is None and not request.viewer.is_secretariat:
+        organisation_ids, served_ids = bulk_views.organisations_served_by(request.viewer)
     filterset = FollowUpActionFilter(
         request.GET or None, queryset=base_queryset, organisation_ids=organisation_ids
     )
@@ -154,6 +159,10 @@ def _action_list_page(
         # A page number or a sort order leaves no action out: not "filtered".
         "is_filtered": not valid or bool(filterset.narrowing_filters()),
         "can_create": request.viewer.can_manage_actions(),
+        # The row checkboxes and the bulk form, the XLSX download and the import.
+        **bulk_views.list_context(
+            request, filterset.organisation_ids, served_ids, export_view, export_params.urlencode()
+        ),
         **extra_context,
     }
     return remember_list(request, render(request, template, context, status=200 if valid else 400))

@@ -19,8 +19,8 @@ SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 # Session and user for the signed-in request (the user read with whether they are
-# secretariat, which the navigation's Digest log link asks), then the forums (with "has involvements"),
-# the chosen forum's sessions (+ round table), its involvements (+ organisation).
+# secretariat, which the navigation's Digest log link asks), then the forums (with "has
+# involvements"), the chosen forum's sessions (+ round table), its involvements (+ organisation).
 MATRIX_PAGE_QUERIES = 5
 
 

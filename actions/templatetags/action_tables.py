@@ -7,13 +7,17 @@ table on every request. What costs most per row is done once per table: reverse(
 time zone and the month names of "j M Y". The
 table around the rows (caption, sortable headers, empty text) is
 templates/actions/_action_table.html.
+
+On /actions/ and /my/ each row may start with a checkbox of the bulk form (form="bulk-form",
+outside the table): "pk:version", the version the list showed, so a row saved by someone
+else meanwhile is refused as stale rather than overwritten.
 """
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html, format_html_join, urlize
+from django.utils.html import conditional_escape, format_html, format_html_join, urlize
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -40,11 +44,26 @@ def status_badge(action, today=None):
     )
 
 
+_CELLS = (
+    '<td><a href="{}{}{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+    '<td class="num"><span class="progress"><progress max="100" value="{}"'
+    ' aria-hidden="true"></progress>{}%</span></td><td>{}</td><td>{}</td>'
+)
+# The bulk form's checkbox: "pk:version", the version this list shows.
+_SELECT_CELL = (
+    '<td class="select-cell"><input type="checkbox" name="selected" value="{}:{}"'
+    ' form="bulk-form" aria-label="Select {}"></td>'
+)
+_ROW = "<tr>" + _CELLS + "</tr>"
+_SELECTABLE_ROW = "<tr>" + _SELECT_CELL + _CELLS + "</tr>"
+
+
 class _TableRows:
     """Builds the rows of one table, each with format_html."""
 
-    def __init__(self, today):
+    def __init__(self, today, selectable=False):
         self.today = today
+        self.selectable = selectable
         # Read once per table: the language and time zone may change between requests.
         self.months = [""] + [str(MONTHS_3[month]).title() for month in range(1, 13)]
         self.zone = timezone.get_current_timezone()
@@ -101,14 +120,12 @@ class _TableRows:
 
     def row(self, action):
         before, after = self.action_url
-        return format_html(
-            '<tr><td><a href="{}{}{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
-            '<td class="num"><span class="progress"><progress max="100" value="{}"'
-            ' aria-hidden="true"></progress>{}%</span></td><td>{}</td><td>{}</td></tr>',
+        title = conditional_escape(action.title)  # escaped once, shown twice when selectable
+        cells = (
             before,
             action.pk,
             after,
-            action.title,
+            title,
             self.lead(action),
             self.partners(action),
             self.origin(action),
@@ -118,12 +135,16 @@ class _TableRows:
             self.due(action),
             self.last_update(action),
         )
+        if self.selectable:
+            return format_html(_SELECTABLE_ROW, action.pk, action.version, title, *cells)
+        return format_html(_ROW, *cells)
 
 
 @register.simple_tag
-def action_rows(actions, today=None):
-    """One <tr> per action; `actions` come from FollowUpAction.objects.for_list()."""
-    rows = _TableRows(today or timezone.localdate())
+def action_rows(actions, today=None, selectable=False):
+    """One <tr> per action; `actions` come from FollowUpAction.objects.for_list().
+    `selectable`: each row starts with its checkbox of the bulk form."""
+    rows = _TableRows(today or timezone.localdate(), bool(selectable))
     return format_html_join("\n", "{}", ((rows.row(action),) for action in actions))
 
 

@@ -80,7 +80,11 @@ def _pages(record):
         f"/sessions/{session.pk}/",
         "/agencies/IOM/",
         "/matrix/",
+        "/forums/",
+        "/agencies/",
+        "/views/",
         "/settings/digest/",
+        "/accounts/password_change/",
         "/digests/deliveries/",
         "/no-such-page/",
     ]

@@ -65,7 +65,7 @@ def test_focal_point_reports_on_an_overdue_assignment(
 
     rows = page.locator("table.action-table tbody tr")
     expect(rows).to_have_count(2)
-    titles = rows.locator("td:first-child a").all_inner_texts()
+    titles = rows.locator("a[href^='/actions/']").all_inner_texts()  # each row's title
     assert sorted(titles) == sorted([led_overdue.title, partnered_overdue.title])
     expect(page.get_by_role("link", name=not_overdue.title)).to_have_count(0)
     expect(page.get_by_role("link", name=other_agency_overdue.title)).to_have_count(0)
