@@ -44,6 +44,8 @@ from urllib.parse import quote_plus, urlsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench import bulk, round_trip  # noqa: E402  (beside this file, once the path is set)
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/gfmd_bench"
 SEARCH_WORD = "remittance"  # generate_load_data puts it in about one title in eighteen
 # Two words, in the other order than titles have them ("... remittance costs in the Gulf"):
@@ -800,6 +802,17 @@ def main():
         )
     )
 
+    print("bench: XLSX export", file=sys.stderr, flush=True)
+    xlsx = round_trip.measure_xlsx_export(env, errors, action_count)
+    rows.append(
+        throughput_row(
+            "/actions/export.xlsx (all rows)",
+            f"{xlsx['rows']:,} rows in {xlsx['seconds']:.1f} s = "
+            f"**{xlsx['rows_per_second']:,.0f} rows/s**; peak RSS **{xlsx['peak_mb']:.0f} MB** "
+            f"(+{xlsx['growth_mb']:.0f} MB while writing), {xlsx['bytes'] / 1e6:.1f} MB of XLSX",
+        )
+    )
+
     print("bench: digests", file=sys.stderr, flush=True)
     digest = measure_digests(args.digests, errors)
     for kind, label in (("focal_point", "focal point"), ("secretariat", "secretariat")):
@@ -852,6 +865,26 @@ def main():
         throughput_row(
             "weekly digests, beat's task + Redis + celery worker -c 2 + SMTP",
             result,
+        )
+    )
+
+    # These two write (a confirmation, a progress change), so they come after the reads.
+    print("bench: bulk update of 100 actions", file=sys.stderr, flush=True)
+    rows.append(
+        throughput_row(
+            "bulk update of 100 actions (/actions/bulk/, one note for all)",
+            bulk.describe(bulk.measure_bulk_update(ours, errors=errors)),
+        )
+    )
+    print("bench: spreadsheet import of 1,000 rows", file=sys.stderr, flush=True)
+    imported = round_trip.measure_import(errors, rows=1000)
+    apply_seconds = imported["apply_seconds"]
+    rows.append(
+        throughput_row(
+            f"spreadsheet import of {imported['rows']:,} changed rows (XLSX)",
+            f"upload and preview **{imported['preview_seconds']:.1f} s**, apply "
+            + (f"**{apply_seconds:.1f} s**" if apply_seconds is not None else "failed")
+            + f" ({imported.get('applied')} applied, each in its own transaction)",
         )
     )
 

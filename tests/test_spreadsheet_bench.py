@@ -1,9 +1,9 @@
-"""bench/spreadsheets.py runs (figures, not timings, are checked) on a few actions."""
+"""bench/round_trip.py runs (figures, not timings, are checked) on a few actions."""
 
 import pytest
 
 from actions.models import FollowUpAction, StatusChange
-from bench import spreadsheets as bench
+from bench import round_trip as bench
 from tests.factories import FollowUpActionFactory
 
 Status = FollowUpAction.Status

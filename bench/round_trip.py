@@ -14,7 +14,7 @@ needs nothing of the spreadsheets app itself. `errors` has `.add(message)` (run.
 By hand, against the bench database (or any database with a user `bench-secretariat`):
 
     DATABASE_URL=... DJANGO_SETTINGS_MODULE=gfmd_portal.settings .venv/bin/python \\
-        bench/spreadsheets.py [--rows 1000]
+        bench/round_trip.py [--rows 1000]
 """
 
 import argparse
