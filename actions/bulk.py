@@ -9,6 +9,7 @@ The bulk form on the lists (actions/bulk_views.py) and the spreadsheet import
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import enum
@@ -249,15 +250,20 @@ REPORTED = {"Status", "Progress", "Note"}
 def _apply_one(user: User, planned: Outcome, leads: dict[int, Organisation]) -> Outcome:
     proposal, action = planned.proposal, planned.action
     assert action is not None  # a change is only planned for an action that exists
+    labels = {change.label for change in planned.changes}
+    # Only what differs: a spreadsheet row repeats the due date it was downloaded with.
     edits: dict[str, Any] = {}
-    if proposal.due_date is not KEEP:
+    if "Due date" in labels:
         edits["due_date"] = proposal.due_date
-    if proposal.lead_id is not KEEP:
+    if "Lead" in labels and proposal.lead_id is not KEEP:
         edits["lead"] = leads.get(proposal.lead_id) if proposal.lead_id is not None else None
     adjusted: list[str] = []
+    reports = bool(labels & REPORTED)
+    # A report alone is its own transaction (the service's); a report and an edit share one.
+    together = transaction.atomic() if reports and edits else contextlib.nullcontext()
     try:
-        with transaction.atomic():
-            if any(change.label in REPORTED for change in planned.changes):
+        with together:
+            if reports:
                 report = action_change_status(
                     action=action,
                     changed_by=user,
