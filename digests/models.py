@@ -61,8 +61,10 @@ class DigestDelivery(models.Model):
     item_count = models.PositiveIntegerField(null=True, blank=True)
     # What a sent digest said, for the log, written with "sent" (services.digest_deliver):
     # its subject, and per section {"heading", "titles" (those it listed), "more" (left out)}.
-    subject = models.CharField(max_length=300, blank=True)
-    contents = models.JSONField(default=list, blank=True)
+    # Defaults in the database too: a worker still on the release before these columns
+    # inserts deliveries without them, between `migrate` and its restart.
+    subject = models.CharField(max_length=300, blank=True, db_default="")
+    contents = models.JSONField(default=list, blank=True, db_default=[])
 
     objects = DigestDeliveryQuerySet.as_manager()
 

@@ -12,11 +12,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="digestdelivery",
             name="contents",
-            field=models.JSONField(blank=True, default=list),
+            field=models.JSONField(blank=True, db_default=[], default=list),
         ),
         migrations.AddField(
             model_name="digestdelivery",
             name="subject",
-            field=models.CharField(blank=True, max_length=300),
+            field=models.CharField(blank=True, db_default="", max_length=300),
         ),
     ]
