@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import bulk
 from .bulk import Outcome, Verdict
@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
     from .permissions import Viewer
+
+
+# The last bulk update's result, for the page the POST redirects to.
+RESULT_SESSION_KEY = "bulk_update_result"
 
 
 def offers_bulk_form(viewer: Viewer, served_ids: Collection[int] | None = None) -> bool:
@@ -106,6 +110,23 @@ class BulkReport:
                 report.refused.append(outcome)
         return report
 
+    def as_stored(self) -> dict[str, list[dict[str, Any]]]:
+        """What the result page shows, as plain data the session can keep."""
+        return {
+            group: [
+                {
+                    "action_id": outcome.proposal.action_id,
+                    "exists": outcome.action is not None,
+                    "title": outcome.title,
+                    "changes": [str(change) for change in outcome.changes],
+                    "adjusted": list(outcome.adjusted),
+                    "reason": outcome.reason,
+                }
+                for outcome in getattr(self, group)
+            ]
+            for group in ("applied", "refused", "stale")
+        }
+
     def summary(self) -> str:
         applied = len(self.applied)
         parts = [f"{applied} action{'s' if applied != 1 else ''} updated"]
@@ -153,5 +174,19 @@ def action_bulk_update(request: HttpRequest) -> HttpResponse:
     report = BulkReport.of(bulk.apply(viewer, user, form.proposals()))
     level = messages.SUCCESS if not (report.refused or report.stale) else messages.WARNING
     messages.add_message(request, level, report.summary())
-    context = {"report": report, "back": back, "nav": back.nav}
+    # The result is shown by a GET, so reloading it shows it again instead of sending the
+    # changes a second time.
+    request.session[RESULT_SESSION_KEY] = {"report": report.as_stored(), "back": back.url}
+    return redirect("action_bulk_result")
+
+
+@require_safe
+def action_bulk_result(request: HttpRequest) -> HttpResponse:
+    """The last bulk update's result, as it was when applied."""
+    stored = request.session.get(RESULT_SESSION_KEY)
+    if not stored:
+        messages.info(request, "There is no bulk update to show: tick actions on a list first.")
+        return redirect("action_list")
+    back = back_to_list(stored["back"])
+    context = {"report": stored["report"], "back": back, "nav": back.nav}
     return render(request, "actions/bulk_result.html", context)

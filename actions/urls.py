@@ -8,6 +8,7 @@ urlpatterns = [
     path("actions/export.csv", export_views.action_export, name="action_export"),
     path("actions/new/", views.action_create, name="action_create"),
     path("actions/bulk/", bulk_views.action_bulk_update, name="action_bulk_update"),
+    path("actions/bulk/result/", bulk_views.action_bulk_result, name="action_bulk_result"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/status/", views.action_status, name="action_status"),
     path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),

@@ -41,7 +41,8 @@ def ticked(*actions):
 def post(client, user, actions, **fields):
     client.force_login(user)
     data = {"selected": ticked(*actions), "back": "/actions/", **fields}
-    return client.post(BULK_URL, data)
+    # A valid form redirects to the result page; a refused one answers 400 at once.
+    return client.post(BULK_URL, data, follow=True)
 
 
 def snapshot(action):
@@ -119,7 +120,9 @@ def test_a_row_saved_by_someone_else_since_the_list_is_stale_with_who(
     )
     client.force_login(ilo_focal_point)
 
-    response = client.post(BULK_URL, {"selected": selected, "progress": "50", "back": "/my/"})
+    response = client.post(
+        BULK_URL, {"selected": selected, "progress": "50", "back": "/my/"}, follow=True
+    )
 
     assert snapshot(first)["progress"] == 50
     assert (snapshot(second)["status"], snapshot(second)["progress"]) == (Status.ON_HOLD, 10)
@@ -220,7 +223,7 @@ def test_bad_input_is_refused_with_a_message_and_keeps_what_was_typed(
     client.force_login(secretariat_user)
     form = {"selected": ticked(*ilo_actions), "back": "/actions/?status=planned", **data}
 
-    response = client.post(BULK_URL, form)
+    response = client.post(BULK_URL, form, follow=True)
 
     assert response.status_code == 400
     assert [snapshot(action) for action in ilo_actions] == before
@@ -289,7 +292,8 @@ def test_queries_grow_with_the_actions_not_with_their_checks(client, secretariat
             response = client.post(
                 BULK_URL, {"selected": ticked(*actions), "progress": "20", "back": "/actions/"}
             )
-        assert f"{size} actions updated." in response.content.decode()
+        assert response.status_code == 302
+        assert f"{size} actions updated." in client.get(response["Location"]).content.decode()
         counts[size] = len(captured)
     per_action = (counts[6] - counts[2]) / 4
     assert per_action <= 10, counts
@@ -404,7 +408,7 @@ def test_the_form_keeps_the_version_each_row_was_listed_at(client, ilo_focal_poi
     selected = checkboxes(html)
 
     client.post(BULK_URL, {"selected": selected, "progress": "20"})
-    again = client.post(BULK_URL, {"selected": selected, "progress": "30"})
+    again = client.post(BULK_URL, {"selected": selected, "progress": "30"}, follow=True)
 
     assert [snapshot(action)["progress"] for action in ilo_actions] == [20, 20]
     assert "0 actions updated, 2 changed by someone else meanwhile" in again.content.decode()
@@ -418,3 +422,24 @@ def test_a_title_in_the_checkbox_label_is_escaped(client, ilo_focal_point, ilo):
         f'value="{action.pk}:{action.version}" form="bulk-form" '
         'aria-label="Select Plan &quot;A&quot; &lt;b&gt;now&lt;/b&gt;"'
     ) in html
+
+
+def test_the_result_is_a_page_of_its_own_that_a_reload_shows_again_without_applying_again(
+    client, ilo_focal_point, ilo_actions
+):
+    response = post(client, ilo_focal_point, ilo_actions, progress="40")
+    assert response.redirect_chain == [(reverse("action_bulk_result"), 302)]
+    versions = [snapshot(action)["version"] for action in ilo_actions]
+
+    reloaded = client.get(reverse("action_bulk_result"))
+
+    assert reloaded.status_code == 200
+    assert "Progress: 10% → 40%" in section(reloaded.content.decode(), "Updated")
+    assert [snapshot(action)["version"] for action in ilo_actions] == versions
+
+
+def test_the_result_page_with_no_bulk_update_sends_back_to_the_list(client, ilo_focal_point):
+    client.force_login(ilo_focal_point)
+    response = client.get(reverse("action_bulk_result"), follow=True)
+    assert response.redirect_chain == [(reverse("action_list"), 302)]
+    assert "There is no bulk update to show" in response.content.decode()
