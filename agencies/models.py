@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 SECRETARIAT_GROUP = "Secretariat"
 
@@ -89,6 +90,23 @@ class FocalPoint(models.Model):
 
     def __str__(self):
         return f"{self.user} for {self.organisation}"
+
+
+class Profile(models.Model):
+    """What a person chose for themselves in the portal; a user without one chose nothing."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    # Blank: follow the browser's languages (agencies.languages says the rule).
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return str(self.user)
 
 
 def secretariat_condition():

@@ -122,7 +122,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en-gb"
+# The GFMD's working languages. English is the default and the record's own language.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as each language writes them ("1 December 2026", "1 décembre 2026",
+# "1 de diciembre de 2026"): gfmd_portal/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["gfmd_portal.formats"]
 # Geneva, where the GFMD support unit sits.
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Zurich")
 USE_I18N = True
