@@ -22,7 +22,7 @@ LOCK_FLAGS := --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emi
 # The lock files' header then names `make lock` as the command that wrote them.
 LOCK_ENV := CUSTOM_COMPILE_COMMAND='make lock    (keeps these pins; make lock LOCK_ARGS=--upgrade moves them)'
 
-.PHONY: run test install lint typecheck format check clean bench lock
+.PHONY: run test install lint typecheck format check clean bench lock messages
 
 $(INSTALLED): pyproject.toml $(LOCK_FILES)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,12 +55,19 @@ lock: $(PIP_COMPILE)
 	@echo "Created .env for development from .env.example (DEBUG=true, a new random SECRET_KEY)."
 
 run: install .env
+	$(DEV_ENV) $(PY) manage.py compile_translations
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py load_gfmd
 	$(DEV_ENV) $(PY) manage.py create_demo_users
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
+# After marking strings in the code: brings locale/<language>/LC_MESSAGES/django.po up to
+# date (new messages empty, gone ones dropped) for translators to fill in. Needs GNU gettext.
+messages: install
+	$(DEV_ENV) $(PY) manage.py makemessages
+
 test: install lint typecheck
+	$(DEV_ENV) $(PY) manage.py compile_translations
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install

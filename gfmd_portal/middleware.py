@@ -3,10 +3,13 @@ import time
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 from actions.permissions import Viewer
+from agencies.languages import chosen_language
 
 RENEWED_KEY = "_renewed_at"
 NUL = "\x00"
@@ -134,3 +137,18 @@ class ViewerMiddleware:
     def __call__(self, request):
         request.viewer = Viewer(request.user)
         return self.get_response(request)
+
+
+class PreferredLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware (the language cookie, then Accept-Language, then English),
+    with a signed-in person's own choice first (agencies.languages.chosen_language). After
+    AuthenticationMiddleware, whose user it reads: PortalModelBackend reads the profile in
+    the same query, so the choice costs no query."""
+
+    def process_request(self, request):
+        chosen = chosen_language(request.user)
+        if chosen is None:
+            return super().process_request(request)
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = translation.get_language()
+        return None

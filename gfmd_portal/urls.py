@@ -5,6 +5,7 @@ from .views import (
     HEALTHZ_ROUTE,
     PasswordChangeView,
     PasswordResetView,
+    choose_language,
     favicon,
     healthz,
     landing,
@@ -14,6 +15,7 @@ urlpatterns = [
     path(HEALTHZ_ROUTE, healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("start/", landing, name="landing"),
+    path("language/", choose_language, name="choose_language"),
     # Before django.contrib.auth.urls, whose own reset and change views these replace.
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),

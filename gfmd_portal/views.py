@@ -7,12 +7,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
+from django.views.i18n import set_language
 from kombu import Connection
 
+from agencies import languages
 from agencies.forms import PasswordResetByTaskForm
 
 from .middleware import client_ip_address
@@ -69,6 +72,22 @@ def healthz(request):
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says; the icon is an SVG."""
     return HttpResponseRedirect(static("favicon.svg"))
+
+
+@require_POST
+@login_not_required  # the sign-in page has the menu too
+def choose_language(request):
+    """The language menu in every page's header: the choice goes into the language cookie
+    (Django's set_language, which also sends the person back to a safe `next`), and, for a
+    signed-in person, into their profile, so it follows them to another browser and to
+    their e-mails."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        reason = _("“%(language)s” is not one of the portal’s languages.") % {"language": language}
+        return render(request, "400.html", {"reason": reason}, status=400)
+    if request.user.is_authenticated:
+        languages.choose_language(request.user, language)
+    return set_language(request)
 
 
 @require_safe

@@ -167,6 +167,10 @@ def test_dockerfile():
     assert users, "no USER: the container would run as root"
     assert users[-1] not in ("root", "0")
     assert text.index("collectstatic") < text.rindex("USER")
+    # The .mo files are built, not committed: the image compiles them from the copied code.
+    compile_step = re.search(r"^RUN (?:.*\\\n)*.*compile_translations", text, re.MULTILINE)
+    assert compile_step, "the image would have no compiled translations"
+    assert text.index("COPY . .") < compile_step.start() < text.rindex("USER")
 
 
 def test_dockerignore_keeps_secrets_and_local_state_out():

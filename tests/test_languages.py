@@ -1,0 +1,132 @@
+"""Which language a page is in: the person's own choice, else the browser's, else English;
+and the header's language menu that sets the choice."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from agencies.models import Profile
+from tests.factories import UserFactory
+
+CHOOSE = "/language/"
+
+
+def _language_of(response):
+    """What the page says it is in, and what the response says."""
+    html = response.content.decode()
+    start = html.index("<html lang=")
+    return html[start + len('<html lang="') : html.index('"', start + len('<html lang="'))]
+
+
+def test_the_menu_posts_to_its_address():
+    assert reverse("choose_language") == CHOOSE
+
+
+@pytest.mark.parametrize(
+    "accept_language, expected",
+    [("fr-CH,fr;q=0.9,en;q=0.5", "fr"), ("es-419,es;q=0.8", "es"), ("de-DE,de", "en"), ("", "en")],
+)
+def test_without_a_choice_the_browser_decides(client, db, accept_language, expected):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=accept_language)
+
+    assert response.status_code == 200
+    assert _language_of(response) == expected
+    assert response["Content-Language"] == expected
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_a_signed_in_persons_choice_wins_over_the_browser(client, observer):
+    Profile.objects.create(user=observer, language="fr")
+    client.force_login(observer)
+
+    response = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="es")
+
+    assert _language_of(response) == "fr"
+
+
+def test_a_blank_choice_follows_the_browser(client, observer):
+    Profile.objects.create(user=observer, language="")
+    client.force_login(observer)
+
+    assert _language_of(client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="es")) == "es"
+
+
+def test_choosing_a_language_keeps_it_on_the_profile_and_goes_back(client, observer):
+    client.force_login(observer)
+
+    response = client.post(CHOOSE, {"language": "es", "next": "/actions/?status=planned"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/actions/?status=planned"
+    assert Profile.objects.get(user=observer).language == "es"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+    # Another browser, with no cookie and another language: the profile still decides.
+    other = Client()
+    other.force_login(observer)
+    assert _language_of(other.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="fr")) == "es"
+
+
+def test_choosing_again_changes_the_same_profile(client, observer):
+    client.force_login(observer)
+    client.post(CHOOSE, {"language": "es", "next": "/"})
+    client.post(CHOOSE, {"language": "en", "next": "/"})
+
+    assert list(Profile.objects.filter(user=observer).values_list("language", flat=True)) == ["en"]
+
+
+def test_the_sign_in_page_offers_the_menu_and_follows_it(client, db):
+    page = client.get(reverse("login")).content.decode()
+    assert '<select id="language-select" name="language">' in page
+    for code, name in (("en", "English"), ("fr", "Français"), ("es", "Español")):
+        assert f'<option value="{code}" lang="{code}"' in page
+        assert f">{name}</option>" in page
+
+    response = client.post(CHOOSE, {"language": "fr", "next": reverse("login")})
+
+    assert response["Location"] == reverse("login")
+    assert _language_of(client.get(reverse("login"))) == "fr"
+    assert not Profile.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["de", "", "fr<script>"])
+def test_a_language_the_portal_does_not_have_is_refused_in_words(client, observer, language):
+    client.force_login(observer)
+
+    response = client.post(CHOOSE, {"language": language, "next": "/"})
+
+    assert response.status_code == 400
+    assert "is not one of the portal’s languages" in response.content.decode()
+    assert "<script>" not in response.content.decode()
+    assert not Profile.objects.exists()
+
+
+def test_an_unsafe_next_is_not_followed(client, observer):
+    client.force_login(observer)
+
+    response = client.post(CHOOSE, {"language": "fr", "next": "https://elsewhere.example/"})
+
+    assert response.status_code == 302
+    assert "elsewhere" not in response["Location"]
+
+
+def test_the_menu_only_answers_a_post(client, observer):
+    client.force_login(observer)
+
+    assert client.get(CHOOSE).status_code == 405
+
+
+def test_the_choice_costs_no_query(client, db):
+    """The profile is read with the user (agencies.backends.PortalModelBackend)."""
+    chose, did_not = UserFactory(username="chose"), UserFactory(username="did-not")
+    Profile.objects.create(user=chose, language="fr")
+    counts = {}
+    for user in (chose, did_not):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("action_list"))
+        counts[user.username] = len(queries)
+
+    assert counts["chose"] == counts["did-not"]
