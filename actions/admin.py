@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from agencies.admin import PortalModelAdmin
 from roundtables.admin import RoundTableListFilter
 
+from .forms import FIELD_LABELS
 from .models import FollowUpAction, StatusChange
 from .services import EDITABLE_FIELDS, action_record_created, action_update
 
@@ -32,6 +34,7 @@ class FollowUpActionAdminForm(forms.ModelForm):
     class Meta:
         model = FollowUpAction
         fields = ["slug", *EDITABLE_FIELDS, "partners"]
+        labels = FIELD_LABELS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,8 +48,10 @@ class FollowUpActionAdminForm(forms.ModelForm):
             current = FollowUpAction.objects.filter(pk=self.instance.pk).values("version")
             if current and current[0]["version"] != read:
                 raise forms.ValidationError(
-                    "Someone changed this action since you opened it: nothing was saved. "
-                    "Reload the page to see the current values."
+                    _(
+                        "Someone changed this action since you opened it: nothing was saved. "
+                        "Reload the page to see the current values."
+                    )
                 )
         return cleaned
 
@@ -82,6 +87,7 @@ class FollowUpActionAdmin(PortalModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             super().save_model(request, obj, form, change)
+            # The note is stored, so it stays in the record's language (English).
             action_record_created(action=obj, created_by=request.user, note="Added in the admin.")
             return
         # Through the edit service, as the portal's form: a lock, the version check, only what

@@ -20,10 +20,13 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from agencies.models import Organisation
 
-from .models import FollowUpAction
+from .models import ACTION_FIELD_NAMES, FollowUpAction
 from .permissions import Viewer
 from .services import (
     ActionChangedSinceRead,
@@ -64,25 +67,56 @@ class Proposal:
 
 
 class Verdict(enum.StrEnum):
+    """What a proposal does. The values are kept (a spreadsheet's batch stores them and reads
+    them back with `Verdict(value)`), so they stay as they are in every language: `label`
+    is what a page shows."""
+
     UNCHANGED = "unchanged"
     WILL_CHANGE = "will change"
     APPLIED = "applied"
     REFUSED = "refused"
     STALE = "changed by someone else"
 
+    @property
+    def label(self) -> str:
+        """The verdict in the active language, in lower case as the value is ("will change")."""
+        return str(_VERDICT_LABELS[self])
+
+
+_VERDICT_LABELS = {
+    Verdict.UNCHANGED: pgettext_lazy("what a proposed change does", "unchanged"),
+    Verdict.WILL_CHANGE: pgettext_lazy("what a proposed change does", "will change"),
+    Verdict.APPLIED: pgettext_lazy("what a proposed change does", "applied"),
+    Verdict.REFUSED: pgettext_lazy("what a proposed change does", "refused"),
+    Verdict.STALE: pgettext_lazy("what a proposed change does", "changed by someone else"),
+}
+
 
 @dataclass(frozen=True)
 class Change:
-    """One field's change, in words: "Status: Planned → In progress"."""
+    """One field's change, in words: "Status: Planned → In progress".
 
-    label: str
+    `field_name` says which field, the same in every language ("status", "due_date", "note":
+    a key of models.ACTION_FIELD_NAMES); `old` and `new` are already in words.
+    """
+
+    field_name: str
     old: str
     new: str
 
+    @property
+    def label(self) -> str:
+        """The field's name, to show: "Due date"."""
+        return capfirst(str(ACTION_FIELD_NAMES[self.field_name]))
+
     def __str__(self) -> str:
-        if self.label == "Note":
-            return f"Note: “{self.new}”"
-        return f"{self.label}: {self.old} → {self.new}"
+        if self.field_name == "note":
+            return _("Note: “%(note)s”") % {"note": self.new}
+        return _("%(field)s: %(old)s → %(new)s") % {
+            "field": self.label,
+            "old": self.old,
+            "new": self.new,
+        }
 
 
 @dataclass
@@ -101,11 +135,17 @@ class Outcome:
 
 
 def _progress_words(progress: int | None) -> str:
-    return f"{progress}%" if progress is not None else "not reported"
+    if progress is None:
+        return _("not reported")
+    return _("%(progress)s%%") % {"progress": progress}
 
 
 def _date_words(date: datetime.date | None) -> str:
-    return day_in_words(date) if date else "none"
+    return day_in_words(date) if date else pgettext("no due date", "none")
+
+
+def _lead_words(lead: Organisation | None) -> str:
+    return lead.acronym if lead else pgettext("no lead organisation", "none")
 
 
 def _last_saved_by(action: FollowUpAction) -> str:
@@ -113,18 +153,16 @@ def _last_saved_by(action: FollowUpAction) -> str:
     record = action.audit_trail.select_related("history_user").order_by("-history_date").first()
     user = record.history_user if record else None
     if user is None:
-        return "someone"
+        return _("someone")
     return user.get_full_name() or user.username
 
 
 def _stale(proposal: Proposal, action: FollowUpAction, who: str) -> Outcome:
-    return Outcome(
-        proposal,
-        Verdict.STALE,
-        action,
-        reason=f"Changed by {who} since you read it (now version {action.version}, "
-        f"you read version {proposal.read_version}). Nothing was written; read it again.",
-    )
+    reason = _(
+        "Changed by %(who)s since you read it (now version %(version)s, you read version "
+        "%(read_version)s). Nothing was written; read it again."
+    ) % {"who": who, "version": action.version, "read_version": proposal.read_version}
+    return Outcome(proposal, Verdict.STALE, action, reason=reason)
 
 
 def _refused(proposal: Proposal, reason: str, action: FollowUpAction | None = None) -> Outcome:
@@ -133,6 +171,16 @@ def _refused(proposal: Proposal, reason: str, action: FollowUpAction | None = No
 
 def _messages(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _secretariat_only(field_names: Iterable[str]) -> str:
+    """Why a focal point may not send these fields (of "due_date" and "lead")."""
+    field_names = set(field_names)
+    if field_names == {"due_date"}:
+        return _("Only secretariat staff can change the due date.")
+    if field_names == {"lead"}:
+        return _("Only secretariat staff can change the lead.")
+    return _("Only secretariat staff can change the due date and lead.")
 
 
 def check(
@@ -144,12 +192,14 @@ def check(
 ) -> Outcome:
     """What this proposal would do to `action` (read with its partners), without writing."""
     if action is None:
-        return _refused(proposal, f"No action has the ID {proposal.action_id}.")
+        return _refused(proposal, _("No action has the ID %(id)s.") % {"id": proposal.action_id})
     if not viewer.can_report_on(action):
         return _refused(
             proposal,
-            "Not your organisation's action: only the secretariat and the focal points of "
-            "its lead and partners can change it.",
+            _(
+                "Not your organisation's action: only the secretariat and the focal points "
+                "of its lead and partners can change it."
+            ),
             action,
         )
     if proposal.read_version is not None and proposal.read_version != action.version:
@@ -160,30 +210,25 @@ def check(
     if proposal.due_date is not KEEP and proposal.due_date != action.due_date:
         fields["due_date"] = proposal.due_date
         changes.append(
-            Change("Due date", _date_words(action.due_date), _date_words(proposal.due_date))
+            Change("due_date", _date_words(action.due_date), _date_words(proposal.due_date))
         )
     if proposal.lead_id is not KEEP and proposal.lead_id != action.lead_id:
         lead = leads.get(proposal.lead_id) if proposal.lead_id is not None else None
         if proposal.lead_id is not None and lead is None:
-            return _refused(proposal, "That lead organisation does not exist.", action)
+            return _refused(proposal, _("That lead organisation does not exist."), action)
         fields["lead"] = lead
-        changes.append(
-            Change(
-                "Lead",
-                action.lead.acronym if action.lead else "none",
-                lead.acronym if lead else "none",
-            )
-        )
+        changes.append(Change("lead", _lead_words(action.lead), _lead_words(lead)))
     if fields and not viewer.can_manage_actions():
-        names = " and ".join(change.label.lower() for change in changes)
-        return _refused(proposal, f"Only secretariat staff can change the {names}.", action)
+        return _refused(proposal, _secretariat_only(fields), action)
 
     # The status report, tried on a copy with the same rules the status service applies.
     report = copy.copy(action)
     report.status = proposal.status or action.status
     if report.status not in Status.values:
         return _refused(
-            proposal, f"“{proposal.status}” is not a status an action can have.", action
+            proposal,
+            _("“%(status)s” is not a status an action can have.") % {"status": proposal.status},
+            action,
         )
     try:
         if proposal.progress is not None and proposal.progress != "":
@@ -194,14 +239,14 @@ def check(
     except ValidationError as error:
         return _refused(proposal, _messages(error), action)
     if report.status != action.status:
-        changes.append(Change("Status", action.get_status_display(), report.get_status_display()))
+        changes.append(Change("status", action.get_status_display(), report.get_status_display()))
     if report.progress != action.progress:
         changes.append(
-            Change("Progress", _progress_words(action.progress), _progress_words(report.progress))
+            Change("progress", _progress_words(action.progress), _progress_words(report.progress))
         )
     note = proposal.note.strip()
     if note:
-        changes.append(Change("Note", "", note))
+        changes.append(Change("note", "", note))
     if not changes:
         return Outcome(proposal, Verdict.UNCHANGED, action)
     return Outcome(proposal, Verdict.WILL_CHANGE, action, changes, adjusted)
@@ -244,21 +289,22 @@ def apply(viewer: Viewer, user: User, proposals: Iterable[Proposal]) -> list[Out
     return outcomes
 
 
-REPORTED = {"Status", "Progress", "Note"}
+# The fields a status report writes (action_change_status); the others are edits.
+REPORTED = {"status", "progress", "note"}
 
 
 def _apply_one(user: User, planned: Outcome, leads: dict[int, Organisation]) -> Outcome:
     proposal, action = planned.proposal, planned.action
     assert action is not None  # a change is only planned for an action that exists
-    labels = {change.label for change in planned.changes}
+    changed = {change.field_name for change in planned.changes}
     # Only what differs: a spreadsheet row repeats the due date it was downloaded with.
     edits: dict[str, Any] = {}
-    if "Due date" in labels:
+    if "due_date" in changed:
         edits["due_date"] = proposal.due_date
-    if "Lead" in labels and proposal.lead_id is not KEEP:
+    if "lead" in changed and proposal.lead_id is not KEEP:
         edits["lead"] = leads.get(proposal.lead_id) if proposal.lead_id is not None else None
     adjusted: list[str] = []
-    reports = bool(labels & REPORTED)
+    reports = bool(changed & REPORTED)
     # A report alone is its own transaction (the service's); a report and an edit share one.
     together = transaction.atomic() if reports and edits else contextlib.nullcontext()
     try:

@@ -13,11 +13,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from .bulk import KEEP, Proposal
 from .filters import SharedChoices
 from .forms import ParagraphsField
-from .models import FollowUpAction
+from .models import ACTION_FIELD_NAMES, FollowUpAction
 from .services import PROGRESS_RULES
 from .widgets import IsoDateInput, ManyOptionsSelect
 
@@ -60,21 +63,33 @@ class SelectionField(forms.Field):
 
     widget = forms.MultipleHiddenInput
     default_error_messages = {
-        "required": "No action is selected: tick the box of each action to change in the list.",
+        "required": gettext_lazy(
+            "No action is selected: tick the box of each action to change in the list."
+        ),
     }
 
     def to_python(self, value: list[str] | None) -> list[Selected]:
         selected, not_understood = read_selection(list(value or []))
         if not_understood:
-            shown = ", ".join(f"“{value[:40]}”" for value in not_understood[:3])
+            shown = ", ".join(
+                pgettext("a value quoted in a message", "“%(value)s”") % {"value": value[:40]}
+                for value in not_understood[:3]
+            )
             raise ValidationError(
-                f"The selection was not understood ({shown}). "
-                "Go back to the list and tick the actions again."
+                _(
+                    "The selection was not understood (%(values)s). Go back to the list and "
+                    "tick the actions again."
+                )
+                % {"values": shown}
             )
         if len(selected) > MOST_SELECTED:
             raise ValidationError(
-                f"{len(selected)} actions are selected; at most {MOST_SELECTED} can be "
-                "changed at once."
+                ngettext(
+                    "%(count)s action is selected; at most %(most)s can be changed at once.",
+                    "%(count)s actions are selected; at most %(most)s can be changed at once.",
+                    len(selected),
+                )
+                % {"count": len(selected), "most": MOST_SELECTED}
             )
         return selected
 
@@ -82,7 +97,8 @@ class SelectionField(forms.Field):
 def blank_fields(*, secretariat: bool, organisation_ids: dict[str, int]) -> str:
     """The fields of a blank form, as each list shows it on every request. The same for
     everyone of a role: rendered once per list of organisations and language (as the
-    filters' options are), not a form and a widget template each time."""
+    filters' options are), not a form and a widget template each time. The form's labels
+    are lazy, so each language's copy is rendered in that language."""
     return _blank_fields(secretariat, tuple(organisation_ids.items()), translation.get_language())
 
 
@@ -94,8 +110,8 @@ def _blank_fields(secretariat: bool, organisations: tuple, language: str | None)
 
 def _lead_choices(organisation_ids: dict[str, int]) -> list[tuple[str, str]]:
     return [
-        ("", "Keep each action's lead"),
-        (NO_LEAD, "No lead named"),
+        ("", _("Keep each action's lead")),
+        (NO_LEAD, _("No lead named")),
         *((str(pk), acronym) for acronym, pk in organisation_ids.items()),
     ]
 
@@ -109,29 +125,41 @@ class BulkUpdateForm(forms.Form):
 
     selected = SelectionField()
     status = forms.ChoiceField(
+        label=capfirst(ACTION_FIELD_NAMES["status"]),
         required=False,
-        choices=[("", "Keep each action's status"), *FollowUpAction.Status.choices],
+        choices=[("", gettext_lazy("Keep each action's status")), *FollowUpAction.Status.choices],
         # Its options built once (format_html), not one template each: the lists show it.
         widget=ManyOptionsSelect,
     )
     progress = forms.IntegerField(
-        label="Progress (%)",
+        label=gettext_lazy("Progress (%)"),
         required=False,
         min_value=0,
         max_value=100,
-        help_text=f"Empty keeps each action's progress. {PROGRESS_RULES}",
+        help_text=format_lazy(
+            "{} {}",
+            gettext_lazy("Empty keeps each action's progress."),
+            gettext_lazy(PROGRESS_RULES),
+        ),
     )
     due_date = forms.DateField(
-        required=False, widget=IsoDateInput, help_text="Empty keeps each action's due date."
+        label=capfirst(ACTION_FIELD_NAMES["due_date"]),
+        required=False,
+        widget=IsoDateInput,
+        help_text=gettext_lazy("Empty keeps each action's due date."),
     )
-    clear_due_date = forms.BooleanField(required=False, label="Clear the due date")
-    lead = forms.ChoiceField(required=False, widget=ManyOptionsSelect)
+    clear_due_date = forms.BooleanField(required=False, label=gettext_lazy("Clear the due date"))
+    lead = forms.ChoiceField(
+        label=capfirst(ACTION_FIELD_NAMES["lead"]), required=False, widget=ManyOptionsSelect
+    )
     note = ParagraphsField(
+        label=capfirst(ACTION_FIELD_NAMES["note"]),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recorded on every selected action. A note alone confirms they are still "
-        "on track.",
+        help_text=gettext_lazy(
+            "Recorded on every selected action. A note alone confirms they are still on track."
+        ),
     )
 
     SECRETARIAT_FIELDS = ("due_date", "clear_due_date", "lead")
@@ -155,7 +183,7 @@ class BulkUpdateForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("due_date") and data.get("clear_due_date"):
-            self.add_error("due_date", "Choose a new due date or clear it, not both.")
+            self.add_error("due_date", _("Choose a new due date or clear it, not both."))
         asked = (
             data.get("status")
             or data.get("progress") is not None
@@ -167,8 +195,10 @@ class BulkUpdateForm(forms.Form):
         if not asked and not self.has_error("progress") and not self.has_error("due_date"):
             self.add_error(
                 "note",
-                "Nothing to change: choose what to change, or write a note (a note alone "
-                "confirms the selected actions are still on track).",
+                _(
+                    "Nothing to change: choose what to change, or write a note (a note alone "
+                    "confirms the selected actions are still on track)."
+                ),
             )
         return data
 

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, npgettext
 from django.views.decorators.http import require_POST, require_safe
 
 from . import bulk
@@ -104,14 +106,15 @@ class BulkReport:
             elif outcome.verdict == Verdict.UNCHANGED:
                 # Nothing to write is a refusal here: the person asked for a change.
                 report.refused.append(
-                    dataclasses.replace(outcome, verdict=Verdict.REFUSED, reason=NOTHING_CHANGED)
+                    dataclasses.replace(outcome, verdict=Verdict.REFUSED, reason=_(NOTHING_CHANGED))
                 )
             else:
                 report.refused.append(outcome)
         return report
 
     def as_stored(self) -> dict[str, list[dict[str, Any]]]:
-        """What the result page shows, as plain data the session can keep."""
+        """What the result page shows, as plain data the session can keep: the words in the
+        language of the request that applied the changes."""
         return {
             group: [
                 {
@@ -129,11 +132,28 @@ class BulkReport:
 
     def summary(self) -> str:
         applied = len(self.applied)
-        parts = [f"{applied} action{'s' if applied != 1 else ''} updated"]
+        parts = [
+            ngettext("%(count)s action updated", "%(count)s actions updated", applied)
+            % {"count": applied}
+        ]
         if self.refused:
-            parts.append(f"{len(self.refused)} refused")
+            refused = len(self.refused)
+            parts.append(
+                npgettext("how many actions", "%(count)s refused", "%(count)s refused", refused)
+                % {"count": refused}
+            )
         if self.stale:
-            parts.append(f"{len(self.stale)} changed by someone else meanwhile, not updated")
+            stale = len(self.stale)
+            parts.append(
+                npgettext(
+                    "how many actions",
+                    "%(count)s changed by someone else meanwhile, not updated",
+                    "%(count)s changed by someone else meanwhile, not updated",
+                    stale,
+                )
+                % {"count": stale}
+            )
+        # "2 actions updated, 1 refused.": the same commas and full stop in French and Spanish.
         return ", ".join(parts) + "."
 
 
@@ -160,7 +180,7 @@ def action_bulk_update(request: HttpRequest) -> HttpResponse:
     viewer = request.viewer  # type: ignore[attr-defined]
     if not offers_bulk_form(viewer):
         raise PermissionDenied(
-            "Only the secretariat and the focal points of an organisation can update actions."
+            _("Only the secretariat and the focal points of an organisation can update actions.")
         )
     form = BulkUpdateForm(
         request.POST,
@@ -185,7 +205,7 @@ def action_bulk_result(request: HttpRequest) -> HttpResponse:
     """The last bulk update's result, as it was when applied."""
     stored = request.session.get(RESULT_SESSION_KEY)
     if not stored:
-        messages.info(request, "There is no bulk update to show: tick actions on a list first.")
+        messages.info(request, _("There is no bulk update to show: tick actions on a list first."))
         return redirect("action_list")
     back = back_to_list(stored["back"])
     context = {"report": stored["report"], "back": back, "nav": back.nav}

@@ -5,14 +5,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Organisation
 from roundtables.models import RoundTable, Session
 from roundtables.selectors import forum_tree_choices
 
-from .models import FollowUpAction
+from .models import ACTION_FIELD_NAMES, FollowUpAction
 from .services import EDITABLE_FIELDS, PROGRESS_RULES, STATUS_DATE_RULES, settle_status
-from .widgets import IsoDateInput, dependent_choices_data
+from .widgets import IsoDateInput, RecordSelect, dependent_choices_data
+
+# The forms' labels: "Due date" (the models' fields have no verbose_name of their own yet,
+# see ACTION_FIELD_NAMES).
+FIELD_LABELS = {name: capfirst(words) for name, words in ACTION_FIELD_NAMES.items()}
+PROGRESS_LABEL = gettext_lazy("Progress (%)")
 
 
 class ParagraphsField(forms.CharField):
@@ -29,15 +37,20 @@ class ParagraphsField(forms.CharField):
 class StatusReportForm(forms.Form):
     """A status report: a change, or the same status with a note as a confirmation."""
 
-    status = forms.ChoiceField(choices=FollowUpAction.Status.choices, help_text=STATUS_DATE_RULES)
+    status = forms.ChoiceField(
+        label=FIELD_LABELS["status"],
+        choices=FollowUpAction.Status.choices,
+        help_text=gettext_lazy(STATUS_DATE_RULES),
+    )
     progress = forms.IntegerField(
-        label="Progress (%)", min_value=0, max_value=100, help_text=PROGRESS_RULES
+        label=PROGRESS_LABEL, min_value=0, max_value=100, help_text=gettext_lazy(PROGRESS_RULES)
     )
     note = ParagraphsField(
+        label=FIELD_LABELS["note"],
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What happened. Needed when nothing else changes.",
+        help_text=gettext_lazy("What happened. Needed when nothing else changes."),
     )
     # The version the form was read at, so a stale form cannot overwrite news.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -94,39 +107,58 @@ class SessionChoiceField(forms.ModelChoiceField):
 
 class RoundTableChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, round_table):
-        return f"{round_table.forum.short_name} · RT {round_table.number}: {round_table.theme}"
+        # In roundtables.selectors.forum_tree_choices' words (the same msgid): once a forum
+        # is chosen, static/js/dependent-choices.js offers that function's labels instead.
+        name = _("RT %(number)s: %(theme)s") % {
+            "number": round_table.number,
+            "theme": round_table.theme,
+        }
+        return f"{round_table.forum.short_name} · {name}"
 
 
 class ActionForm(forms.ModelForm):
     """What an action is: the secretariat's form. Status has its own form and service."""
 
     round_table = RoundTableChoiceField(
-        queryset=RoundTable.objects.select_related("forum"), required=False
+        label=FIELD_LABELS["round_table"],
+        queryset=RoundTable.objects.select_related("forum"),
+        required=False,
+        widget=RecordSelect,
     )
     session = SessionChoiceField(
-        queryset=Session.objects.select_related("round_table__forum"), required=False
+        label=FIELD_LABELS["session"],
+        queryset=Session.objects.select_related("round_table__forum"),
+        required=False,
+        widget=RecordSelect,
     )
     lead = forms.ModelChoiceField(
+        label=FIELD_LABELS["lead"],
         queryset=Organisation.objects.all(),
         required=False,
-        help_text="Leave empty when the record does not say who leads.",
+        widget=RecordSelect,
+        help_text=gettext_lazy("Leave empty when the record does not say who leads."),
     )
     # Checkboxes, not a multiple <select>, where one plain click drops every other choice.
     # templates/actions/action_form.html puts a search box above them.
     partners = PartnerChoiceField(
+        label=FIELD_LABELS["partners"],
         queryset=Organisation.objects.order_by("acronym"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Tick each organisation the action is done with, besides the lead.",
+        help_text=gettext_lazy("Tick each organisation the action is done with, besides the lead."),
     )
 
     class Meta:
         model = FollowUpAction
         # What the service lets the secretariat edit, and with whom the action is done.
         fields = [*EDITABLE_FIELDS, "partners"]
+        labels = FIELD_LABELS
         field_classes = {"description": ParagraphsField}
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 5}),
+            # The record's text is English, whatever the page's language.
+            "title": forms.TextInput(attrs={"lang": "en"}),
+            "description": forms.Textarea(attrs={"rows": 5, "lang": "en"}),
+            "forum": RecordSelect,
             "due_date": IsoDateInput,
             "started_on": IsoDateInput,
             "completed_on": IsoDateInput,
@@ -147,18 +179,22 @@ class ActionForm(forms.ModelForm):
 
 class NewActionForm(ActionForm):
     status = forms.ChoiceField(
+        label=FIELD_LABELS["status"],
         choices=FollowUpAction.Status.choices,
         initial=FollowUpAction.Status.PROPOSED,
-        help_text=f"The status it starts in; later changes go through status reports. "
-        f"{STATUS_DATE_RULES}",
+        help_text=format_lazy(
+            "{} {}",
+            gettext_lazy("The status it starts in; later changes go through status reports."),
+            gettext_lazy(STATUS_DATE_RULES),
+        ),
     )
     progress = forms.IntegerField(
-        label="Progress (%)",
+        label=PROGRESS_LABEL,
         min_value=0,
         max_value=100,
         initial=0,
         required=False,
-        help_text=PROGRESS_RULES,
+        help_text=gettext_lazy(PROGRESS_RULES),
     )
     # One token per form shown: sent twice (a double click, a resend), it makes one action.
     # Optional, so a script posting without it still works (without that protection).
@@ -179,8 +215,10 @@ class NewActionForm(ActionForm):
         if cleaned.get("completed_on") and not completed:
             self.add_error(
                 "completed_on",
-                "Only a completed action has a completion date: clear it, "
-                "or choose the status Completed.",
+                _(
+                    "Only a completed action has a completion date: clear it, "
+                    "or choose the status Completed."
+                ),
             )
         return cleaned
 

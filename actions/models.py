@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import (
     post_create_historical_m2m_records,
@@ -184,28 +186,65 @@ def partnered_by(organisation_ids):
     )
 
 
+# What the fields of an action (and the note of a report on it) are called, in lower case as
+# a verbose_name is: the fields' verbose_name (so the admin and the audit trail say it too),
+# the forms' labels, the services' and the bulk update's words.
+ACTION_FIELD_NAMES = {
+    "title": _("title"),
+    "description": _("description"),
+    "forum": _("forum"),
+    "round_table": _("round table"),
+    "session": _("session"),
+    "lead": pgettext_lazy("organisation's role in an action", "lead"),
+    "partners": pgettext_lazy("organisation's role in an action", "partners"),
+    "status": pgettext_lazy("of an action", "status"),
+    "progress": pgettext_lazy("of an action", "progress"),
+    "due_date": _("due date"),
+    "started_on": _("started on"),
+    "completed_on": _("completed on"),
+    "source_reference": _("source reference"),
+    "note": pgettext_lazy("written with a status report", "note"),
+}
+
+
 class FollowUpAction(models.Model):
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        PLANNED = "planned", "Planned"
-        IN_PROGRESS = "in_progress", "In progress"
-        COMPLETED = "completed", "Completed"
-        ON_HOLD = "on_hold", "On hold"
-        CANCELLED = "cancelled", "Cancelled"
+        # "Planned", "Completed": adjectives of an action (French "planifiée", "terminée").
+        PROPOSED = "proposed", pgettext_lazy("action status", "Proposed")
+        PLANNED = "planned", pgettext_lazy("action status", "Planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("action status", "In progress")
+        COMPLETED = "completed", pgettext_lazy("action status", "Completed")
+        ON_HOLD = "on_hold", pgettext_lazy("action status", "On hold")
+        CANCELLED = "cancelled", pgettext_lazy("action status", "Cancelled")
 
     CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED)
 
     # Stable natural key, so load_gfmd can run again without duplicating anything.
     slug = models.SlugField(max_length=100, unique=True)
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    title = models.CharField(ACTION_FIELD_NAMES["title"], max_length=300)
+    description = models.TextField(ACTION_FIELD_NAMES["description"], blank=True)
 
-    forum = models.ForeignKey(Forum, on_delete=models.PROTECT, related_name="actions")
+    forum = models.ForeignKey(
+        Forum,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name=ACTION_FIELD_NAMES["forum"],
+    )
     round_table = models.ForeignKey(
-        RoundTable, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+        RoundTable,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=ACTION_FIELD_NAMES["round_table"],
     )
     session = models.ForeignKey(
-        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+        Session,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=ACTION_FIELD_NAMES["session"],
     )
 
     # Empty when the record does not say who leads.
@@ -215,20 +254,31 @@ class FollowUpAction(models.Model):
         null=True,
         blank=True,
         related_name="led_actions",
+        verbose_name=ACTION_FIELD_NAMES["lead"],
     )
-    partners = models.ManyToManyField(Organisation, blank=True, related_name="partnered_actions")
+    partners = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="partnered_actions",
+        verbose_name=ACTION_FIELD_NAMES["partners"],
+    )
 
     # Changed only through actions.services.action_change_status().
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent, 0 to 100.")
-    due_date = models.DateField(null=True, blank=True)
-    started_on = models.DateField(null=True, blank=True)
-    completed_on = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        ACTION_FIELD_NAMES["status"], max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    progress = models.PositiveSmallIntegerField(
+        ACTION_FIELD_NAMES["progress"], default=0, help_text=_("Per cent, 0 to 100.")
+    )
+    due_date = models.DateField(ACTION_FIELD_NAMES["due_date"], null=True, blank=True)
+    started_on = models.DateField(ACTION_FIELD_NAMES["started_on"], null=True, blank=True)
+    completed_on = models.DateField(ACTION_FIELD_NAMES["completed_on"], null=True, blank=True)
 
     source_reference = models.CharField(
+        ACTION_FIELD_NAMES["source_reference"],
         max_length=1000,
         blank=True,
-        help_text="The source documents (author, title) and passages this action comes from.",
+        help_text=_("The source documents (author, title) and passages this action comes from."),
     )
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -254,6 +304,8 @@ class FollowUpAction(models.Model):
 
     class Meta:
         ordering = ["forum__number", "title"]
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__gte=0) & Q(progress__lte=100),
@@ -322,20 +374,26 @@ class FollowUpAction(models.Model):
         errors = {}
         if self.session_id and self.round_table_id:
             if self.session.round_table_id != self.round_table_id:
-                errors["session"] = (
-                    f"Session {self.session.code} belongs to round table "
-                    f"{self.session.round_table.number}, not to round table "
-                    f"{self.round_table.number}."
-                )
+                errors["session"] = gettext(
+                    "Session %(session)s belongs to round table %(its_round_table)s, not to "
+                    "round table %(round_table)s."
+                ) % {
+                    "session": self.session.code,
+                    "its_round_table": self.session.round_table.number,
+                    "round_table": self.round_table.number,
+                }
         elif self.session_id and not self.round_table_id:
-            errors["round_table"] = "Choose the round table the session belongs to."
+            errors["round_table"] = gettext("Choose the round table the session belongs to.")
         if self.round_table_id and self.forum_id and self.round_table.forum_id != self.forum_id:
-            errors["round_table"] = (
-                f"Round table {self.round_table.number} of {self.round_table.forum} "
-                f"is not part of {self.forum}."
-            )
+            errors["round_table"] = gettext(
+                "Round table %(round_table)s of %(its_forum)s is not part of %(forum)s."
+            ) % {
+                "round_table": self.round_table.number,
+                "its_forum": self.round_table.forum,
+                "forum": self.forum,
+            }
         if self.started_on and self.completed_on and self.completed_on < self.started_on:
-            errors["completed_on"] = "An action cannot be completed before it started."
+            errors["completed_on"] = gettext("An action cannot be completed before it started.")
         if errors:
             raise ValidationError(errors)
 
@@ -344,13 +402,21 @@ def describe_status_change(old_status, new_status, old_progress, progress):
     """A history entry in words, with status labels, never codes: how every page and
     e-mail says what a report did."""
     label = FollowUpAction.Status
+    words = {
+        "old_status": str(label(old_status).label) if old_status else "",
+        "status": str(label(new_status).label),
+        "old_progress": old_progress,
+        "progress": progress,
+    }
+    # The status in lower case inside a sentence: "Recorded as planned, 0%".
+    words["status_in_sentence"] = words["status"].lower()
     if not old_status:
-        return f"Recorded as {label(new_status).label.lower()}, {progress}%"
+        return gettext("Recorded as %(status_in_sentence)s, %(progress)s%%") % words
     if old_status == new_status and old_progress == progress:
-        return f"Confirmed: still {label(new_status).label.lower()}, {progress}%"
+        return gettext("Confirmed: still %(status_in_sentence)s, %(progress)s%%") % words
     if old_status == new_status:
-        return f"{label(new_status).label}: progress {old_progress}% → {progress}%"
-    return f"{label(old_status).label} → {label(new_status).label}, {progress}%"
+        return gettext("%(status)s: progress %(old_progress)s%% → %(progress)s%%") % words
+    return gettext("%(old_status)s → %(status)s, %(progress)s%%") % words
 
 
 def _from_the_record():
@@ -389,6 +455,8 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["-changed_at", "-id"]
         get_latest_by = "changed_at"
+        verbose_name = _("status report")
+        verbose_name_plural = _("status reports")
         indexes = [
             # An action's timeline, newest first; and the "latest changes" panel.
             models.Index(fields=["action", "-changed_at"], name="statuschange_action_idx"),
@@ -435,8 +503,8 @@ class ActionParticipant(models.Model):
     """
 
     class Role(models.TextChoices):
-        LEAD = "lead", "Lead"
-        PARTNER = "partner", "Partner"
+        LEAD = "lead", pgettext_lazy("organisation's role in an action", "Lead")
+        PARTNER = "partner", pgettext_lazy("organisation's role in an action", "Partner")
 
     action = models.ForeignKey(
         FollowUpAction, on_delete=models.CASCADE, related_name="participants", db_index=False

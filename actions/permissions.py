@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from agencies.models import Organisation, is_secretariat
 
@@ -75,8 +76,10 @@ def get_action_for_report(viewer: Viewer, pk: int) -> FollowUpAction:
     action = get_action_for_reading(pk)
     if not viewer.can_report_on(action):
         raise PermissionDenied(
-            "Only the secretariat and focal points of the lead or partner organisations "
-            "can report on this action."
+            _(
+                "Only the secretariat and focal points of the lead or partner organisations "
+                "can report on this action."
+            )
         )
     return action
 
@@ -84,12 +87,15 @@ def get_action_for_report(viewer: Viewer, pk: int) -> FollowUpAction:
 def get_action_for_edit(viewer: Viewer, pk: int) -> FollowUpAction:
     """The action, if this viewer may edit what it is; 404 or 403 otherwise."""
     if not viewer.can_manage_actions():
-        raise PermissionDenied("Only secretariat staff can edit actions.")
+        raise PermissionDenied(_("Only secretariat staff can edit actions."))
     return get_action_for_reading(pk)
 
 
 def require_secretariat(viewer: Viewer, to_do: str) -> None:
     """403 unless secretariat staff; `to_do` names what was refused, e.g. "create actions",
-    so the page says "Only secretariat staff can create actions."."""
+    so the page says "Only secretariat staff can create actions.". Pass it translated:
+    `pgettext("what only secretariat staff can do", "create actions")`."""
     if not viewer.is_secretariat:
-        raise PermissionDenied(f"Only secretariat staff can {to_do}.")
+        raise PermissionDenied(
+            _("Only secretariat staff can %(to_do)s.") % {"to_do": to_do},
+        )

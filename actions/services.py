@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from .models import FollowUpAction, StatusChange
+from .models import ACTION_FIELD_NAMES, FollowUpAction, StatusChange
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # settings.AUTH_USER_MODEL
@@ -60,11 +62,14 @@ class ActionChangedSinceRead(Exception):
     def __init__(self, action: FollowUpAction, last_change: StatusChange | None) -> None:
         self.action = action
         self.last_change = last_change
-        who = "someone"
+        who = _("someone")
         if last_change is not None and last_change.changed_by is not None:
             who = last_change.changed_by.get_full_name() or last_change.changed_by.username
         self.changed_by_name = who
-        super().__init__(f"{action} was changed by {who} since you opened it.")
+        super().__init__(
+            _("%(action)s was changed by %(who)s since you opened it.")
+            % {"action": action, "who": who}
+        )
 
 
 def _lock_current(action: FollowUpAction, expected_version: int | None) -> FollowUpAction:
@@ -80,18 +85,24 @@ def clean_progress(progress: int | str) -> int:
     try:
         progress = int(progress)
     except (TypeError, ValueError):
-        raise ValidationError({"progress": "Progress is a whole number from 0 to 100."}) from None
+        raise ValidationError(
+            {"progress": _("Progress is a whole number from 0 to 100.")}
+        ) from None
     if not 0 <= progress <= 100:
-        raise ValidationError({"progress": "Progress is a whole number from 0 to 100."})
+        raise ValidationError({"progress": _("Progress is a whole number from 0 to 100.")})
     return progress
 
 
+# The rules' sentences below are their English text, marked for translation (gettext_noop)
+# and translated where they are shown: `_(PROGRESS_RULES)`, `gettext_lazy(PROGRESS_RULES)`.
+# Plain strings, not lazy ones, so they can be searched for, compared and stored as they are.
+
 # What the form says before saving, next to the progress field; `settle_status` does it.
-PROGRESS_RULES = (
+PROGRESS_RULES = gettext_noop(
     "From 0 to 100. Completed sets it to 100; a cancelled action keeps the progress it reached."
 )
 # What the form says before saving, next to the status field; `settle_status` does it.
-STATUS_DATE_RULES = (
+STATUS_DATE_RULES = gettext_noop(
     "In progress dates the start today, and Completed the completion, unless the date is "
     "already known."
 )
@@ -116,35 +127,43 @@ def settle_status(
     if action.status == Status.CANCELLED and not entering and action.progress != old_progress:
         raise ValidationError(
             {
-                "progress": "A cancelled action's progress cannot change. To resume it, "
-                "choose another status."
+                "progress": _(
+                    "A cancelled action's progress cannot change. To resume it, "
+                    "choose another status."
+                )
             }
         )
     if action.status == Status.COMPLETED and action.progress != 100:
         action.progress = 100
-        adjusted.append("Progress set to 100%: a completed action is done.")
+        adjusted.append(_("Progress set to 100%: a completed action is done."))
     # Only a real change into a status dates it, and never over a date already known.
     if entering and today is not None:
         if action.status == Status.IN_PROGRESS and action.started_on is None:
             action.started_on = today
-            adjusted.append(f"Started on set to today ({day_in_words(today)}).")
+            adjusted.append(_("Started on set to today (%(day)s).") % {"day": day_in_words(today)})
         if action.status == Status.COMPLETED and action.completed_on is None:
             action.completed_on = max(today, action.started_on or today)
-            adjusted.append(f"Completed on set to {day_in_words(action.completed_on)}.")
+            adjusted.append(
+                _("Completed on set to %(day)s.") % {"day": day_in_words(action.completed_on)}
+            )
     if action.status != Status.COMPLETED and action.completed_on is not None:
         action.completed_on = None
         if old_status == Status.COMPLETED:
-            adjusted.append("Completion date cleared: the action is no longer completed.")
+            adjusted.append(_("Completion date cleared: the action is no longer completed."))
     return adjusted
 
 
 # A report that changes neither status nor progress and has no note: refused. The bulk form
-# says the same of each selected action it would leave as it is.
-NOTHING_CHANGED = "Nothing changed. To confirm the action is still on track, add a note."
+# says the same of each selected action it would leave as it is. English, marked for
+# translation: shown as `_(NOTHING_CHANGED)` (see PROGRESS_RULES).
+NOTHING_CHANGED = gettext_noop(
+    "Nothing changed. To confirm the action is still on track, add a note."
+)
 
 
 def day_in_words(date: datetime.date) -> str:
-    return f"{date.day} {date:%B %Y}"
+    """A date as the active language writes it: "1 December 2026", "1 décembre 2026"."""
+    return formats.date_format(date, "DATE_FORMAT")
 
 
 def action_change_status(
@@ -164,7 +183,9 @@ def action_change_status(
     ActionChangedSinceRead when `expected_version` is no longer current.
     """
     if status not in Status.values:
-        raise ValidationError({"status": f"“{status}” is not a status an action can have."})
+        raise ValidationError(
+            {"status": _("“%(status)s” is not a status an action can have.") % {"status": status}}
+        )
     note = (note or "").strip()
 
     with transaction.atomic():
@@ -179,7 +200,7 @@ def action_change_status(
         )
         is_change = status != old_status or current.progress != old_progress
         if not is_change and not note:
-            raise ValidationError({"note": NOTHING_CHANGED})
+            raise ValidationError({"note": _(NOTHING_CHANGED)})
         if is_change:
             current.status_changed_at = now
         current._history_user = changed_by  # type: ignore[attr-defined]  # for the audit trail
@@ -228,7 +249,7 @@ class ActionAlreadyCreated(Exception):
 
     def __init__(self, action: FollowUpAction) -> None:
         self.action = action
-        super().__init__(f"{action} was already created from this form.")
+        super().__init__(_("%(action)s was already created from this form.") % {"action": action})
 
 
 def action_create(
@@ -288,7 +309,7 @@ def action_create(
             continue
         break
     else:
-        raise ValidationError("Could not find a free name for this action; please try again.")
+        raise ValidationError(_("Could not find a free name for this action; please try again."))
     action.adjusted = adjusted  # type: ignore[attr-defined]
     return action
 
@@ -305,6 +326,7 @@ def action_record_created(
         new_status=action.status,
         old_progress=None,
         progress=action.progress,
+        # Stored, so in the record's language (English) whoever creates it.
         note=note or "Action recorded.",
     )
 
@@ -320,7 +342,7 @@ def action_update(
     """Edit what an action is (title, dates, lead, ...), never its status.
 
     Writes only when something differs: an unchanged form leaves no audit entry and keeps
-    the version. Returns (the action, the labels of the fields it changed).
+    the version. Returns (the action, the names of the fields it changed, in words: "due date").
     `partners` is read twice (compared, then set): a queryset or a list, not an iterator.
     """
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -344,8 +366,7 @@ def action_update(
         if partners_changed and partners is not None:
             current.partners.set(partners)
         current.save()
-    labels = [str(_field(FollowUpAction, name).verbose_name) for name in changed]
-    return current, labels
+    return current, [str(ACTION_FIELD_NAMES[name]) for name in changed]
 
 
 def value_differs(instance: models.Model, name: str, value: Any) -> bool:

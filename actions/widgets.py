@@ -10,6 +10,26 @@ from django.utils.safestring import mark_safe
 
 _OPTION = '<option value="{}">{}</option>'
 _SELECTED_OPTION = '<option value="{}" selected>{}</option>'
+# An option naming a thing of the record (an organisation, a forum, a session): English
+# content inside a page that may be French or Spanish, so screen readers switch voice.
+_RECORD_OPTION = '<option value="{}" lang="en">{}</option>'
+_SELECTED_RECORD_OPTION = '<option value="{}" selected lang="en">{}</option>'
+
+
+def names_a_record(value):
+    """Whether an option's value is a record's id (the record's own words follow), not one
+    of the interface's choices ("", "none", "lead")."""
+    return str(value).isdigit()
+
+
+class RecordSelect(forms.Select):
+    """Django's Select for the record's things: each option that names one says lang="en"."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if names_a_record(option["value"]):
+            option["attrs"]["lang"] = "en"
+        return option
 
 
 class ManyOptionsSelect(forms.Select):
@@ -22,9 +42,15 @@ class ManyOptionsSelect(forms.Select):
     filters have none).
     """
 
+    # RecordOptionsSelect: the options naming records say lang="en".
+    marks_records = False
+
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in self.format_value(value)}
-        options = _rendered_options(tuple(self.choices), translation.get_language())
+        # The labels as this language says them ("Planned" is lazy): a lazy label in the
+        # cache's key would be read again in whichever language asks.
+        shown = tuple((choice, str(label)) for choice, label in self.choices)
+        options = _rendered_options(shown, translation.get_language(), self.marks_records)
         # Every piece is format_html's output, so the whole is safe too.
         markup = mark_safe(
             "".join(chosen if choice in selected else plain for choice, plain, chosen in options)
@@ -33,19 +59,28 @@ class ManyOptionsSelect(forms.Select):
         return format_html("<select{}>{}</select>", attributes, markup)
 
 
+class RecordOptionsSelect(ManyOptionsSelect):
+    """ManyOptionsSelect for the record's organisations, forums and sessions."""
+
+    marks_records = True
+
+
 @functools.lru_cache(maxsize=64)
-def _rendered_options(choices, language):
+def _rendered_options(choices, language, marks_records=False):
     """(value, <option>, <option selected>) of each choice, built once per list of choices
     and language: the same 300 organisations are offered on every list page (and up to four
-    times on an old link). Keyed on the language so labels follow it."""
-    return tuple(
-        (
-            str(choice),
-            format_html(_OPTION, choice, label),
-            format_html(_SELECTED_OPTION, choice, label),
+    times on an old link). `choices`: (value, label) with each label already text in the
+    active `language`, which is in the key too so that each language has its own copy."""
+    rendered = []
+    for choice, label in choices:
+        record = marks_records and names_a_record(choice)
+        plain, selected = (
+            (_RECORD_OPTION, _SELECTED_RECORD_OPTION) if record else (_OPTION, _SELECTED_OPTION)
         )
-        for choice, label in choices
-    )
+        rendered.append(
+            (str(choice), format_html(plain, choice, label), format_html(selected, choice, label))
+        )
+    return tuple(rendered)
 
 
 def _attributes(attrs):

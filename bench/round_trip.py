@@ -160,7 +160,7 @@ def import_workbook(rows):
         .order_by("pk")
         .values_list("pk", "version", "status", "progress")[:rows]
     )
-    labels = dict(Status.choices)
+    labels = {value: str(label) for value, label in Status.choices}
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Actions")
     sheet.append(["ID", "Version", "Status", "Progress", "Note"])

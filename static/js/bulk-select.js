@@ -1,5 +1,7 @@
 // The bulk form of the action lists: "Select all on this page" and a count of the ticked
 // rows. Without JavaScript both stay hidden and each row is ticked on its own.
+// The count's words come from the page, in its language (templates/actions/_bulk_form.html):
+// data-one or data-other, as the language's plural rules say, with "{count}" for the number.
 (function () {
   "use strict";
   var form = document.getElementById("bulk-form");
@@ -8,6 +10,14 @@
     return;
   }
   var count = form.querySelector("[data-selected-count]");
+  var language = document.documentElement.lang || "en";
+  var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(language) : null;
+
+  function counted(element, number) {
+    var one = plural ? plural.select(number) === "one" : number === 1;
+    var words = element.getAttribute(one ? "data-one" : "data-other") || "";
+    return words.replace("{count}", String(number));
+  }
 
   function rows() {
     return Array.prototype.slice.call(
@@ -21,7 +31,7 @@
     all.checked = ticked > 0 && ticked === boxes.length;
     all.indeterminate = ticked > 0 && ticked < boxes.length;
     if (count) {
-      count.textContent = ticked === 1 ? "1 action selected" : ticked + " actions selected";
+      count.textContent = counted(count, ticked);
     }
   }
 

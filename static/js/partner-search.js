@@ -5,6 +5,10 @@
  * Ticked organisations stay in view whatever is typed, so one can be unticked at once.
  * Without this script every checkbox shows and the search box stays hidden; the form
  * sends the same either way (the search box has no name, so it is never sent).
+ *
+ * Its words come from the page, in its language (templates/actions/action_form.html): "none"
+ * from data-none, and how many are shown from data-one or data-other, as the language's
+ * plural rules say, with "{shown}" and "{total}" for the numbers.
  */
 (function () {
   "use strict";
@@ -17,6 +21,14 @@
   var shownCount = picker.querySelector("[data-partner-shown]");
   var chosenList = picker.querySelector("[data-partner-chosen]");
   var boxes = Array.prototype.slice.call(picker.querySelectorAll('input[type="checkbox"]'));
+  var language = document.documentElement.lang || "en";
+  var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(language) : null;
+
+  function shownWords(shown, total) {
+    var one = plural ? plural.select(shown) === "one" : shown === 1;
+    var words = shownCount.getAttribute(one ? "data-one" : "data-other") || "";
+    return words.replace("{shown}", String(shown)).replace("{total}", String(total));
+  }
 
   // "Côte d'Ivoire" is found by "cote": compare without accents or case.
   function plain(text) {
@@ -46,9 +58,7 @@
         shown += 1;
       }
     });
-    shownCount.textContent = words.length
-      ? shown + " of " + boxes.length + " shown (ticked ones always are)."
-      : "";
+    shownCount.textContent = words.length ? shownWords(shown, boxes.length) : "";
   }
 
   search.addEventListener("input", filter);
