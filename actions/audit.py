@@ -4,7 +4,10 @@ import datetime
 import itertools
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Organisation
 from roundtables.models import Forum, RoundTable, Session
@@ -15,6 +18,13 @@ AUDIT_LIMIT = 25
 # Bookkeeping that changes with every save; the status history already tells that story.
 NOT_SHOWN = ["version", "last_reported_at", "status_changed_at"]
 RELATED = {"forum": Forum, "round_table": RoundTable, "session": Session, "lead": Organisation}
+# What a saved version did, by django-simple-history's history_type.
+CREATED, CHANGED, DELETED = "+", "~", "-"
+KIND_LABELS = {
+    CREATED: pgettext_lazy("what a saved version of an action did", "Created"),
+    CHANGED: pgettext_lazy("what a saved version of an action did", "Changed"),
+    DELETED: pgettext_lazy("what a saved version of an action did", "Deleted"),
+}
 
 
 @dataclass
@@ -22,6 +32,9 @@ class FieldChange:
     label: str
     old: str
     new: str
+    # The values are the record's own words (a title, an organisation), which stay English
+    # in any language; not labels or dates in the page's language.
+    is_content: bool = False
 
 
 @dataclass
@@ -29,16 +42,27 @@ class AuditEntry:
     version: int
     when: object
     who: str
-    kind: str
+    kind: str  # CREATED, CHANGED or DELETED
     changes: list
 
+    @property
+    def kind_label(self):
+        return KIND_LABELS[self.kind]
 
-def _labels():
+
+def _fields():
+    """{name: field} of the action's own fields (reverse relations have no verbose_name)."""
     return {
-        field.name: field.verbose_name
+        field.name: field
         for field in FollowUpAction._meta.get_fields()
         if hasattr(field, "verbose_name")
     }
+
+
+def _is_content(field):
+    """Whether a field's values show as the record wrote them (text, names, numbers), not
+    as a choice's label or a date."""
+    return field is not None and not field.choices and not isinstance(field, models.DateField)
 
 
 def _show(value, names):
@@ -46,7 +70,7 @@ def _show(value, names):
     if value in (None, ""):
         return "–"
     if isinstance(value, datetime.date):
-        return formats.date_format(value, "j F Y")
+        return formats.date_format(value, "DATE_FORMAT")
     return names.get(value, str(value))
 
 
@@ -80,7 +104,7 @@ def _entries(records, limit):
     # One query per kind of related object named in the changes, not one per change.
     wanted = {name: set() for name in RELATED}
     partner_ids = set()
-    for _, changes in diffs:
+    for _record, changes in diffs:
         for change in changes:
             if change.field in RELATED:
                 wanted[change.field].update(v for v in (change.old, change.new) if v)
@@ -94,30 +118,31 @@ def _entries(records, limit):
     }
     names["status"] = dict(FollowUpAction.Status.choices)
     acronyms = dict(Organisation.objects.filter(pk__in=partner_ids).values_list("pk", "acronym"))
-    labels = _labels()
+    fields = _fields()
 
     entries = []
     for record, changes in diffs:
         shown = []
         for change in changes:
-            label = str(labels.get(change.field, change.field)).capitalize()
+            field = fields.get(change.field)
+            label = str(field.verbose_name if field else change.field).capitalize()
+            is_content = _is_content(field)
             if change.field == "partners":
                 old = ", ".join(sorted(acronyms.get(r["organisation"], "?") for r in change.old))
                 new = ", ".join(sorted(acronyms.get(r["organisation"], "?") for r in change.new))
-                shown.append(FieldChange(label, old or "–", new or "–"))
+                shown.append(FieldChange(label, old or "–", new or "–", is_content))
             else:
                 lookup = names.get(change.field, {})
-                shown.append(
-                    FieldChange(label, _show(change.old, lookup), _show(change.new, lookup))
-                )
+                old, new = _show(change.old, lookup), _show(change.new, lookup)
+                shown.append(FieldChange(label, old, new, is_content))
         user = record.history_user
         entries.append(
             AuditEntry(
                 version=record.version,
                 when=record.history_date,
-                who=(user.get_full_name() or user.username) if user else "System",
-                kind={"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type],
+                who=(user.get_full_name() or user.username) if user else _("System"),
+                kind=record.history_type,
                 changes=shown,
             )
         )
-    return [entry for entry in entries if entry.changes or entry.kind == "Created"]
+    return [entry for entry in entries if entry.changes or entry.kind == CREATED]

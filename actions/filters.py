@@ -4,6 +4,9 @@ import django_filters
 from django import forms
 from django.db.models import F, OrderBy
 from django.utils.choices import BaseChoiceIterator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Organisation
 from roundtables.selectors import ForumTree, forum_tree_choices
@@ -11,21 +14,26 @@ from roundtables.selectors import ForumTree, forum_tree_choices
 from .models import ActionsOfOrganisations, FollowUpAction, partnered_by
 from .search import search_actions
 from .services import day_in_words
-from .widgets import IsoDateInput, ManyOptionsSelect, dependent_choices_data
+from .widgets import IsoDateInput, ManyOptionsSelect, RecordOptionsSelect, dependent_choices_data
 
 # ?sort= values, the column headers and the fields they order by; "-" sorts descending.
+# Lazy labels: these are read at import time, and shown in each request's language.
 SORT_FIELDS = {
-    "title": ("Title", "title"),
-    "lead": ("Lead", "lead__acronym"),
-    "status": ("Status", "status"),
-    "progress": ("Progress", "progress"),
-    "due": ("Due", "due_date"),
-    "updated": ("Last update", "last_reported_at"),
+    "title": (_("Title"), "title"),
+    "lead": (pgettext_lazy("organisation's role in an action", "Lead"), "lead__acronym"),
+    "status": (pgettext_lazy("of an action", "Status"), "status"),
+    "progress": (_("Progress"), "progress"),
+    "due": (pgettext_lazy("date an action is due", "Due"), "due_date"),
+    "updated": (_("Last update"), "last_reported_at"),
 }
+SORT_DIRECTIONS = (
+    ("", _("{column} (ascending)")),
+    ("-", _("{column} (descending)")),
+)
 SORT_CHOICES = [
-    (f"{sign}{key}", f"{label} ({direction})")
-    for key, (label, _) in SORT_FIELDS.items()
-    for sign, direction in (("", "ascending"), ("-", "descending"))
+    (f"{sign}{key}", format_lazy(direction, column=label))
+    for key, (label, _field) in SORT_FIELDS.items()
+    for sign, direction in SORT_DIRECTIONS
 ]
 # Soonest deadline first: what needs attention; actions without a date come last.
 DEFAULT_SORT = "due"
@@ -33,9 +41,9 @@ DEFAULT_SORT = "due"
 # ?role=: how ?organisation= takes part in an action. Either is the default.
 ROLE_EITHER, ROLE_LEAD, ROLE_PARTNER = "either", "lead", "partner"
 ROLE_CHOICES = [
-    (ROLE_EITHER, "Leads or partners"),
-    (ROLE_LEAD, "Leads"),
-    (ROLE_PARTNER, "Partners"),
+    (ROLE_EITHER, _("Leads or partners")),
+    (ROLE_LEAD, _("Leads")),
+    (ROLE_PARTNER, _("Partners")),
 ]
 # The form's organisation fields before ?organisation= and ?role=. Links in e-mails and
 # bookmarks still use them, so they still filter, but the form shows them only on a list
@@ -91,75 +99,82 @@ class ActionFilterForm(forms.Form):
         if after and before and after > before:
             self.add_error(
                 "due_after",
-                f"The first date is after the second: {day_in_words(after)} is later "
-                f"than {day_in_words(before)}, so no action can be due between them. "
-                "Swap the dates, or clear one.",
+                gettext(
+                    "The first date is after the second: %(after)s is later than %(before)s, "
+                    "so no action can be due between them. Swap the dates, or clear one."
+                )
+                % {"after": day_in_words(after), "before": day_in_words(before)},
             )
         return cleaned
 
 
 def _select(label, empty_label, **kwargs):
     return django_filters.ChoiceFilter(
-        label=label, empty_label=empty_label, choices=(), widget=ManyOptionsSelect, **kwargs
+        label=label, empty_label=empty_label, choices=(), widget=RecordOptionsSelect, **kwargs
     )
 
 
 class FollowUpActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Text", method="filter_text", help_text="Words in the title or description."
+        label=_("Text"), method="filter_text", help_text=_("Words in the title or description.")
     )
     status = django_filters.MultipleChoiceFilter(
+        label=pgettext_lazy("of an action", "Status"),
         choices=FollowUpAction.Status.choices,
         widget=forms.CheckboxSelectMultiple,
         distinct=False,  # one row per action already; DISTINCT would only slow the count
     )
     # Their choices are read in __init__, once per request.
-    forum = _select("Forum", "Any forum", field_name="forum_id")
-    round_table = _select("Round table", "Any round table", field_name="round_table_id")
-    session = _select("Session", "Any session", field_name="session_id")
-    organisation = _select("Organisation", "Any organisation", method="filter_organisation")
+    forum = _select(_("Forum"), _("Any forum"), field_name="forum_id")
+    round_table = _select(_("Round table"), _("Any round table"), field_name="round_table_id")
+    session = _select(_("Session"), _("Any session"), field_name="session_id")
+    organisation = _select(_("Organisation"), _("Any organisation"), method="filter_organisation")
     role = django_filters.ChoiceFilter(
-        label="Role",
+        label=_("Role"),
         choices=ROLE_CHOICES,
         empty_label=None,  # none chosen is "either"
         method="filter_role",
         widget=ManyOptionsSelect,
     )
-    lead = _select("Lead", "Any lead", method="filter_lead")
-    partner = _select("Partner", "Any partner", method="filter_partner")
-    agency = _select("Lead or partner", "Any organisation", method="filter_agency")
+    lead = _select(
+        pgettext_lazy("organisation's role in an action", "Lead"),
+        _("Any lead"),
+        method="filter_lead",
+    )
+    partner = _select(_("Partner"), _("Any partner"), method="filter_partner")
+    agency = _select(_("Lead or partner"), _("Any organisation"), method="filter_agency")
     due_after = django_filters.DateFilter(
         field_name="due_date",
         lookup_expr="gte",
-        label="Due on or after",
+        label=_("Due on or after"),
         widget=IsoDateInput,
     )
     due_before = django_filters.DateFilter(
         field_name="due_date",
         lookup_expr="lte",
-        label="Due on or before",
+        label=_("Due on or before"),
         widget=IsoDateInput,
     )
     overdue = django_filters.ChoiceFilter(
         method="filter_overdue",
-        label="Overdue",
-        choices=[("true", "Overdue only"), ("false", "Not overdue")],
-        empty_label="Any",
+        label=_("Overdue"),
+        choices=[("true", _("Overdue only")), ("false", _("Not overdue"))],
+        empty_label=pgettext_lazy("overdue or not: no choice made", "Any"),
         widget=ManyOptionsSelect,
     )
     stale = django_filters.NumberFilter(
         method="filter_stale",
-        label="No update for (days)",
+        label=_("No update for (days)"),
         min_value=1,
         max_value=36500,
-        help_text="Open actions nobody has reported on for this many days.",
+        help_text=_("Open actions nobody has reported on for this many days."),
     )
 
     sort = django_filters.ChoiceFilter(
-        label="Sort by",
+        label=_("Sort by"),
         choices=SORT_CHOICES,
         method="filter_sort",
-        empty_label="Due date, soonest first",
+        empty_label=_("Due date, soonest first"),
         widget=ManyOptionsSelect,
     )
 
@@ -219,7 +234,8 @@ class FollowUpActionFilter(django_filters.FilterSet):
         round_table_pk = self._chosen_pk("round_table", round_tables)
         session_pk = self._chosen_pk("session", dict(tree.sessions))
         offered_round_tables, offered_sessions = tree.round_tables, tree.sessions
-        narrowed_to = None  # what the sessions are narrowed to, in words
+        # Once the sessions are narrowed: the sentence refusing a session of elsewhere.
+        refused_session = None
         if forum_pk is not None:
             offered_round_tables = [
                 (pk, label)
@@ -229,8 +245,16 @@ class FollowUpActionFilter(django_filters.FilterSet):
             if round_table_pk is not None and tree.forum_of_round_table[round_table_pk] != forum_pk:
                 self._refuse_choice(
                     "round_table",
-                    f"“{round_tables[round_table_pk]}” is not a round table of "
-                    f"{forums[forum_pk]}. Choose one of its round tables, or “Any forum”.",
+                    gettext(
+                        # Translators: any_forum is the forum filter's empty choice, "Any forum".
+                        "“%(round_table)s” is not a round table of %(forum)s. "
+                        "Choose one of its round tables, or “%(any_forum)s”."
+                    )
+                    % {
+                        "round_table": round_tables[round_table_pk],
+                        "forum": forums[forum_pk],
+                        "any_forum": self.filters["forum"].extra["empty_label"],
+                    },
                 )
                 round_table_pk = None
         if round_table_pk is not None:
@@ -239,19 +263,32 @@ class FollowUpActionFilter(django_filters.FilterSet):
                 for pk, label in tree.sessions
                 if tree.round_table_of_session[pk] == round_table_pk
             ]
-            narrowed_to = f"round table “{round_tables[round_table_pk]}”"
+            refused_session = gettext(
+                # Translators: any_session is the session filter's empty choice, "Any session".
+                "“%(session)s” is not a session of round table “%(round_table)s”. "
+                "Choose one of its sessions, or “%(any_session)s”."
+            )
         elif forum_pk is not None:
             offered_sessions = [
                 (pk, label)
                 for pk, label in tree.sessions
                 if tree.forum_of_round_table[tree.round_table_of_session[pk]] == forum_pk
             ]
-            narrowed_to = forums[forum_pk]
-        if narrowed_to and session_pk is not None and session_pk not in dict(offered_sessions):
+            refused_session = gettext(
+                # Translators: any_session is the session filter's empty choice, "Any session".
+                "“%(session)s” is not a session of %(forum)s. "
+                "Choose one of its sessions, or “%(any_session)s”."
+            )
+        if refused_session and session_pk is not None and session_pk not in dict(offered_sessions):
             self._refuse_choice(
                 "session",
-                f"“{dict(tree.sessions)[session_pk]}” is not a session of {narrowed_to}. "
-                "Choose one of its sessions, or “Any session”.",
+                refused_session
+                % {
+                    "session": dict(tree.sessions)[session_pk],
+                    "round_table": round_tables.get(round_table_pk),
+                    "forum": forums.get(forum_pk),
+                    "any_session": self.filters["session"].extra["empty_label"],
+                },
             )
         return offered_round_tables, offered_sessions
 

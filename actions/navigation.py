@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 COOKIE_NAME = "list_to_return_to"
 # A list address is short; anything longer was not written by remember_list.
@@ -32,10 +33,11 @@ class ListToReturnTo(NamedTuple):
 
 
 def _lists():
-    """{path: (title, nav)} of the lists an action page may lead back to."""
+    """{path: (title, nav)} of the lists an action page may lead back to; the titles in the
+    request's language (the cookie holds only the address)."""
     return {
-        reverse("action_list"): ("Actions", "actions"),
-        reverse("my_assignments"): ("My assignments", "my"),
+        reverse("action_list"): (_("Actions"), "actions"),
+        reverse("my_assignments"): (_("My assignments"), "my"),
     }
 
 

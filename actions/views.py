@@ -4,6 +4,8 @@ from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from roundtables.models import Forum, RoundTable
@@ -116,7 +118,10 @@ def _sort_columns(request, current_sort):
         params.pop("page", None)
         columns.append({"label": label, "url": f"?{params.urlencode()}", "aria_sort": aria_sort})
         if key == "lead":
-            columns += [{"label": "Partners"}, {"label": "From"}]
+            columns += [
+                {"label": _("Partners")},
+                {"label": pgettext("where an action comes from: its forum or session", "From")},
+            ]
     return columns
 
 
@@ -275,12 +280,12 @@ def action_status(request, pk):
                 form.add_error(field if field in form.fields else None, message)
         return _render_detail(request, action, form, status=400)
     if change.is_confirmation:
-        text = "Confirmed: the action is unchanged, and your note is recorded."
+        text = _("Confirmed: the action is unchanged, and your note is recorded.")
     else:
-        text = (
-            f"Saved: the action is now {change.get_new_status_display().lower()}, "
-            f"{change.progress}% done."
-        )
+        text = _("Saved: the action is now %(status)s, %(progress)s%% done.") % {
+            "status": change.get_new_status_display().lower(),
+            "progress": change.progress,
+        }
     _saved_message(request, text, change.adjusted)
     return redirect("action_detail", pk=action.pk)
 
@@ -299,7 +304,9 @@ def _render_form(request, form, action=None, status=200, **extra_context):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def action_create(request):
-    permissions.require_secretariat(request.viewer, "create actions")
+    permissions.require_secretariat(
+        request.viewer, pgettext("what only secretariat staff can do", "create actions")
+    )
     form = NewActionForm(request.POST or None)
     if request.method != "POST":
         return _render_form(request, form)
@@ -310,13 +317,15 @@ def action_create(request):
             action = services.action_create(created_by=request.user, partners=partners, **data)
         except services.ActionAlreadyCreated as twice:
             messages.info(
-                request, "This form was already sent: the action below is the one it made."
+                request, _("This form was already sent: the action below is the one it made.")
             )
             return redirect("action_detail", pk=twice.action.pk)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            _saved_message(request, f"Action “{action.title}” created.", action.adjusted)
+            _saved_message(
+                request, _("Action “%(title)s” created.") % {"title": action.title}, action.adjusted
+            )
             return redirect("action_detail", pk=action.pk)
     return _render_form(request, form, status=400)
 
@@ -353,8 +362,11 @@ def action_edit(request, pk):
             form.add_error(None, error)
         else:
             if changed:
-                messages.success(request, f"Changes saved. Changed: {', '.join(changed)}.")
+                fields = ", ".join(changed)
+                messages.success(
+                    request, _("Changes saved. Changed: %(fields)s.") % {"fields": fields}
+                )
             else:
-                messages.info(request, "Nothing to save: no field was changed.")
+                messages.info(request, _("Nothing to save: no field was changed."))
             return redirect("action_detail", pk=updated.pk)
     return _render_form(request, form, action, status=400)

@@ -231,7 +231,8 @@ def form_controls(response):
     ):
         chosen.setdefault(name, []).append(value)
     for name, options in re.findall(r'<select name="(\w+)"[^>]*>(.*?)</select>', form, re.S):
-        chosen[name] = re.findall(r'<option value="([^"]*)" selected>', options)
+        # An option naming a record also says lang="en" (actions.widgets.RecordOptionsSelect).
+        chosen[name] = re.findall(r'<option value="([^"]*)" selected(?: lang="en")?>', options)
     return chosen
 
 

@@ -51,7 +51,9 @@
     }
     items.forEach(function (item) {
       if (belongs(item) || item[0] === chosen) {
-        options.push(new Option(item[1], item[0], false, item[0] === chosen));
+        var option = new Option(item[1], item[0], false, item[0] === chosen);
+        option.lang = "en"; // the record's own names, as the server marks them
+        options.push(option);
       }
     });
     select.replaceChildren.apply(select, options);
