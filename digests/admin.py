@@ -24,6 +24,7 @@ class DigestDeliveryAdmin(PortalModelAdmin):
         "item_count",
         "subject",
         "contents",
+        "language",
     ]
 
     def has_add_permission(self, request):

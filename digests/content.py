@@ -3,6 +3,10 @@
 A focal point's digest covers the actions their organisations lead or partner in; the
 secretariat's overview covers everything. Both are built in a fixed number of queries
 and hold plain data, so rendering them never touches the database.
+
+One run's digests go to readers of every language and share what was read (the items, the
+overview), so what is built holds no words in any language: labels stay lazy, and dates
+and the history's words are written when the digest is rendered, in the reader's language.
 """
 
 import datetime
@@ -15,8 +19,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from actions.models import (
     ActionTally,
@@ -41,6 +46,8 @@ CHANGES_DAYS = 7
 SECTION_LIMIT = 10
 # The secretariat overview shows the oldest few overdue actions of each lead.
 OVERDUE_PER_LEAD = 5
+# Its heading of the overdue actions without a lead (translated where shown).
+NO_LEAD = gettext_noop("No lead named")
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -53,12 +60,16 @@ def parse_week(value):
     """'2026-W48' -> the week's label; ValueError with a readable message otherwise."""
     match = WEEK_PATTERN.match(value or "")
     if not match:
-        raise ValueError(f"“{value}” is not an ISO week such as 2026-W48.")
+        raise ValueError(
+            gettext("“%(value)s” is not an ISO week such as 2026-W48.") % {"value": value}
+        )
     year, week = int(match[1]), int(match[2])
     try:
         datetime.date.fromisocalendar(year, week, 1)
     except ValueError:
-        raise ValueError(f"{year} has no week {week}.") from None
+        raise ValueError(
+            gettext("%(year)s has no week %(week)s.") % {"year": year, "week": week}
+        ) from None
     return f"{year}-W{week:02d}"
 
 
@@ -74,16 +85,17 @@ def week_reference_time(week, now=None):
 
 def _last_report_words(moment):
     # An action loaded from the GFMD record has no report in the portal: not "today".
-    return day_month_year(moment) if moment else "none in the portal yet"
+    return day_month_year(moment) if moment else gettext("none in the portal yet")
 
 
 def day_month_year(value):
-    """26 February 2009: how the e-mails write a date (or the local date of a moment)."""
+    """26 February 2009 (26 février 2009): how the e-mails write a date (or the local date
+    of a moment), in the active language."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
         value = timezone.localdate(value)
-    return f"{value.day} {value:%B %Y}"
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 def absolute_url(path):
@@ -116,15 +128,20 @@ class DigestItem:
 class ChangeItem:
     title: str
     url: str
-    summary: str  # StatusChange.summary: the history's own words
+    change: StatusChange
     changed_by: str
     changed_at: datetime.datetime
     note: str
 
     @property
+    def summary(self):
+        # StatusChange.summary, the history's own words: worded when shown, in the reader's
+        # language (the item is made once for the readers of every language).
+        return self.change.summary
+
+    @property
     def changed_on(self):
-        moment = timezone.localtime(self.changed_at)
-        return f"{moment.day} {moment:%B}"
+        return formats.date_format(timezone.localtime(self.changed_at), "MONTH_DAY_FORMAT")
 
 
 def _item(action, today):
@@ -154,13 +171,17 @@ def _item_from(*, pk, title, lead, status, progress, due_date, last_reported_at,
     )
 
 
+# Who made a change nobody in the portal made.
+FROM_THE_RECORD = gettext_lazy("GFMD record")
+
+
 def _change_item(change):
     who = change.changed_by
     return ChangeItem(
         title=change.action.title,
         url=absolute_url(reverse("action_detail", args=[change.action_id])),
-        summary=change.summary,
-        changed_by=(who.get_full_name() or who.username) if who else "GFMD record",
+        change=change,
+        changed_by=(who.get_full_name() or who.username) if who else FROM_THE_RECORD,
         changed_at=change.changed_at,
         note=change.note,
     )
@@ -551,23 +572,26 @@ class DigestBuilder:
         groups = {}
         for action in oldest:
             groups.setdefault(action.lead_id, []).append(action)
-        overdue_groups = sorted(
-            (
-                OverdueGroup(
-                    lead=rows[0].lead.acronym if lead_id else "No lead named",
-                    items=[_item(action, today) for action in rows],
-                    total=totals[lead_id],
-                    # No filter lists only the actions without a lead, so that group has
-                    # no link: all overdue actions would not be the ones it counts.
-                    more_url=_list_url("action_list", overdue="true", lead=rows[0].lead.acronym)
-                    if lead_id
-                    else "",
-                )
-                for lead_id, rows in groups.items()
-            ),
-            # The biggest backlog first.
-            key=lambda group: (-group.total, group.lead),
-        )
+
+        def biggest_backlog_first(group):
+            # Then by name, the English one for the actions without a lead: the one order
+            # for the readers of every language.
+            lead_id, rows = group
+            return -totals[lead_id], rows[0].lead.acronym if lead_id else NO_LEAD
+
+        overdue_groups = [
+            OverdueGroup(
+                lead=rows[0].lead.acronym if lead_id else gettext_lazy(NO_LEAD),
+                items=[_item(action, today) for action in rows],
+                total=totals[lead_id],
+                # No filter lists only the actions without a lead, so that group has
+                # no link: all overdue actions would not be the ones it counts.
+                more_url=_list_url("action_list", overdue="true", lead=rows[0].lead.acronym)
+                if lead_id
+                else "",
+            )
+            for lead_id, rows in sorted(groups.items(), key=biggest_backlog_first)
+        ]
         quiet = (
             Organisation.objects.filter(led_actions__in=FollowUpAction.objects.open())
             .annotate(
@@ -624,10 +648,12 @@ def build_digest(user, week, kind, now=None, preview=False):
 
 def digest_recipients(username=None):
     """(user, kind) for everyone due a digest: focal points and secretariat staff who
-    are active, have an e-mail address and have not unsubscribed. Two queries."""
+    are active, have an e-mail address and have not unsubscribed. Two queries, with each
+    user's profile (the language of their digest, agencies.languages)."""
     users = (
         get_user_model()
-        .objects.filter(is_active=True)
+        .objects.select_related("profile")
+        .filter(is_active=True)
         .exclude(email="")
         .exclude(digest_preference__receives_digests=False)
     )

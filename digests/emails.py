@@ -9,6 +9,8 @@ def build_message(template, context, to, headers=None):
     """Render emails/<template>-subject.txt, -body.txt and -body.html into one message.
 
     The context must hold evaluated data (lists, not querysets): templates never query.
+    The message is in the active language: render it inside translation.override() with
+    the recipient's (agencies.languages.language_for_recipient).
     """
     subject = render_to_string(f"emails/{template}-subject.txt", context)
     text = render_to_string(f"emails/{template}-body.txt", context)

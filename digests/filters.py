@@ -2,6 +2,8 @@
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .content import parse_week
 from .models import DigestDelivery
@@ -23,12 +25,14 @@ class WeekFilter(django_filters.CharFilter):
 
 
 class DigestDeliveryFilter(django_filters.FilterSet):
-    week = WeekFilter(label="Week", help_text="An ISO week, e.g. 2026-W48.")
+    week = WeekFilter(label=_("Week"), help_text=_("An ISO week, e.g. 2026-W48."))
     status = django_filters.ChoiceFilter(
-        choices=DigestDelivery.Status.choices, empty_label="Any status"
+        label=pgettext_lazy("of a digest delivery", "Status"),
+        choices=DigestDelivery.Status.choices,
+        empty_label=_("Any status"),
     )
     recipient = django_filters.CharFilter(
-        field_name="recipient__username", label="Recipient (username)"
+        field_name="recipient__username", label=_("Recipient (username)")
     )
 
     class Meta:

@@ -9,10 +9,15 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actions import permissions
+from agencies.languages import chosen_language, language_for_recipient
 
 from . import content, services, tokens
 from .filters import DigestDeliveryFilter
@@ -24,8 +29,8 @@ Kind = DigestDelivery.Kind
 class DigestSettingsForm(forms.Form):
     receives_digests = forms.BooleanField(
         required=False,
-        label="Send me the weekly digest",
-        help_text="Every Monday morning: what needs your attention and what changed.",
+        label=gettext_lazy("Send me the weekly digest"),
+        help_text=gettext_lazy("Every Monday morning: what needs your attention and what changed."),
     )
 
 
@@ -39,14 +44,17 @@ def digest_settings(request):
     if request.method == "POST" and form.is_valid():
         wanted = form.cleaned_data["receives_digests"]
         if wanted == receives:
-            state = "receive" if wanted else "not receive"
-            messages.info(request, f"Nothing to save: you still {state} the weekly digest.")
+            if wanted:
+                unchanged = _("Nothing to save: you still receive the weekly digest.")
+            else:
+                unchanged = _("Nothing to save: you still do not receive the weekly digest.")
+            messages.info(request, unchanged)
             return redirect("digest_settings")
         services.digest_set_preference(user=request.user, receives_digests=wanted)
         if wanted:
-            messages.success(request, "Saved: you will receive the weekly digest.")
+            messages.success(request, _("Saved: you will receive the weekly digest."))
         else:
-            messages.success(request, "Saved: you will no longer receive the weekly digest.")
+            messages.success(request, _("Saved: you will no longer receive the weekly digest."))
         return redirect("digest_settings")
     context = {
         "form": form,
@@ -54,6 +62,9 @@ def digest_settings(request):
         "is_secretariat": request.viewer.is_secretariat,
         # Who digest_recipients() sends one to: focal points and secretariat staff.
         "gets_a_digest": request.viewer.is_secretariat or bool(request.viewer.organisation_ids),
+        # The language digests are written in, and whether it is the person's own choice.
+        "digest_language": language_for_recipient(request.user),
+        "chose_a_language": chosen_language(request.user) is not None,
         "nav": "settings",
     }
     return render(request, "digests/settings.html", context)
@@ -99,14 +110,18 @@ def _preview_recipient(request):
     only their own. Returns (user or None, problem, status); PermissionDenied for another's."""
     username = request.GET.get("user", "").strip()
     if username and username != request.user.get_username():
-        permissions.require_secretariat(request.viewer, "preview other people's digests")
+        permissions.require_secretariat(
+            request.viewer,
+            pgettext("what only secretariat staff can do", "preview other people's digests"),
+        )
     elif not username:
         if not request.viewer.is_secretariat:
             return request.user, "", 200
-        return None, "Say whose digest to preview: add ?user=USERNAME to the address.", 400
-    user = get_user_model().objects.filter(username=username).first()
+        return None, _("Say whose digest to preview: add ?user=USERNAME to the address."), 400
+    # With their profile: the preview is in the language their digest is sent in.
+    user = get_user_model().objects.select_related("profile").filter(username=username).first()
     if user is None:
-        return None, f"There is no user named “{username}”.", 404
+        return None, _("There is no user named “%(username)s”.") % {"username": username}, 404
     return user, "", 200
 
 
@@ -114,22 +129,31 @@ def _preview_recipient(request):
 @require_safe
 @csp_update({"style-src": ["'unsafe-inline'"]})
 def digest_preview(request):
-    """The HTML digest a user would get in a week (?week=, this one by default), with its
-    unsubscribe and settings links made inert. Secretariat staff preview anyone's digest
-    of either kind; a focal point only their own focal point digest."""
+    """The HTML digest a user would get in a week (?week=, this one by default), in the
+    language it would be sent in, with its unsubscribe and settings links made inert.
+    Secretariat staff preview anyone's digest of either kind; a focal point only their own
+    focal point digest."""
     user, problem, status = _preview_recipient(request)
     if user is None:
         return _preview_problem(request, problem, status)
     kind = request.GET.get("kind", "").strip()
     if kind and kind not in Kind.values:
-        kinds = " or ".join(Kind.values)
-        return _preview_problem(request, f"“{kind}” is not a kind of digest: say {kinds}.", 400)
+        problem = _("“%(kind)s” is not a kind of digest: say %(kinds)s.") % {
+            "kind": kind,
+            "kinds": get_text_list(Kind.values, _("or")),
+        }
+        return _preview_problem(request, problem, 400)
     if not request.viewer.is_secretariat:
         # Their own digest is the focal point digest, if they serve an organisation at all.
         if kind == Kind.SECRETARIAT:
-            permissions.require_secretariat(request.viewer, "preview the secretariat overview")
+            permissions.require_secretariat(
+                request.viewer,
+                pgettext("what only secretariat staff can do", "preview the secretariat overview"),
+            )
         if not request.viewer.organisation_ids:
-            problem = "You are not a focal point of any organisation, so no digest is made for you."
+            problem = _(
+                "You are not a focal point of any organisation, so no digest is made for you."
+            )
             return _preview_problem(request, problem, 404)
         kind = Kind.FOCAL_POINT
     elif not kind:
@@ -139,15 +163,26 @@ def digest_preview(request):
         week = content.parse_week(request.GET.get("week", "").strip() or content.current_week())
     except ValueError as bad_week:
         return _preview_problem(request, str(bad_week), 400)
-    digest = content.build_digest(user, week, kind, preview=True)
-    html = render_to_string(f"emails/{digest.template}-body.html", {"digest": digest, "user": user})
-    return HttpResponse(html)
+    return _digest_page(content.build_digest(user, week, kind, preview=True), user)
+
+
+def _digest_page(digest, user):
+    """A digest's HTML e-mail as a page, in the language it would be sent to `user` in."""
+    language = language_for_recipient(user)
+    with translation.override(language):
+        html = render_to_string(
+            f"emails/{digest.template}-body.html", {"digest": digest, "user": user}
+        )
+    return HttpResponse(html, headers={"Content-Language": language})
 
 
 @require_safe
 def digest_log(request):
     """Who was sent which week's digest, when, how many items, and the failures."""
-    permissions.require_secretariat(request.viewer, "see the digest delivery log")
+    permissions.require_secretariat(
+        request.viewer,
+        pgettext("what only secretariat staff can do", "see the digest delivery log"),
+    )
     filterset = DigestDeliveryFilter(request.GET or None)
     valid = not filterset.is_bound or filterset.is_valid()
     page = (

@@ -252,7 +252,8 @@ def test_a_used_unsubscribe_link_says_so_when_opened_again(client, iom_focal_poi
 
     assert again.status_code == 400
     assert b"already been used" in again.content
-    assert b'<form method="post"' not in again.content
+    assert b"Unsubscribe iom-focal" not in again.content
+    assert f'action="{url}"'.encode() not in again.content
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ run in this process, one recipient after another."""
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from agencies.languages import language_for_recipient
 from digests import content, services
 from digests.models import DigestDelivery
 
@@ -64,6 +65,7 @@ class Command(BaseCommand):
                     f"{len(digest.quiet_organisations)} quiet organisations, "
                     f"{len(digest.changes)} changes"
                 )
-            self.stdout.write(f"  {user.username} <{user.email}> {kind}: {what}")
+            language = language_for_recipient(user)
+            self.stdout.write(f"  {user.username} <{user.email}> {kind}: {what} ({language})")
         if not recipients:
             self.stdout.write("  No recipients.")
