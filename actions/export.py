@@ -8,16 +8,23 @@ of 2,000 rows goes out as one piece of text (about 500 KB), not line by line.
 For Excel: UTF-8 with a byte-order mark, headers in words, formula-like cells neutralised.
 The XLSX download (spreadsheets/writing.py) is made of the same rows (`rows_with_partners`)
 and neutralises cells with the same `spreadsheet_safe`.
+
+Headers, status labels and yes/no are in the reader's language (the request's), except the
+ID column's header, "ID" in every language: the import finds each row's action by it.
+Values stay machine-readable: ISO dates and times, numbers as digits.
 """
 
 import csv
 import io
 import itertools
 import operator
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, OuterRef, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from .filters import DEFAULT_SORT, sort_order
 from .models import FollowUpAction, StatusChange, overdue_condition
@@ -25,26 +32,30 @@ from .models import FollowUpAction, StatusChange, overdue_condition
 CHUNK_SIZE = 2000
 # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark.
 BYTE_ORDER_MARK = "\ufeff"
+# The same in every language: the column the import finds each row's action by.
+ID_HEADER = "ID"
+# The CSV's name for the progress column; the import reads it too (spreadsheets.reading).
+PROGRESS_HEADER = pgettext_lazy("spreadsheet column", "Progress (%)")
 HEADER = [
-    "ID",
-    "Title",
-    "Status",
-    "Progress (%)",
-    "Lead",
-    "Partners",
-    "Forum",
-    "Round table",
-    "Session",
-    "Due date",
-    "Overdue",
-    "Started on",
-    "Completed on",
-    "Status changed",
-    "Last report",
-    "Description",
-    "Latest note",
-    "Source",
-    "Link",
+    ID_HEADER,
+    pgettext_lazy("spreadsheet column", "Title"),
+    pgettext_lazy("spreadsheet column", "Status"),
+    PROGRESS_HEADER,
+    pgettext_lazy("spreadsheet column", "Lead"),
+    pgettext_lazy("spreadsheet column", "Partners"),
+    pgettext_lazy("spreadsheet column", "Forum"),
+    pgettext_lazy("spreadsheet column", "Round table"),
+    pgettext_lazy("spreadsheet column", "Session"),
+    pgettext_lazy("spreadsheet column", "Due date"),
+    pgettext_lazy("spreadsheet column", "Overdue"),
+    pgettext_lazy("spreadsheet column", "Started on"),
+    pgettext_lazy("spreadsheet column", "Completed on"),
+    pgettext_lazy("spreadsheet column", "Status changed"),
+    pgettext_lazy("spreadsheet column", "Last report"),
+    pgettext_lazy("spreadsheet column", "Description"),
+    pgettext_lazy("spreadsheet column", "Latest note"),
+    pgettext_lazy("spreadsheet column", "Source"),
+    pgettext_lazy("spreadsheet column", "Link"),
 ]
 VALUES = (
     "pk",
@@ -66,7 +77,11 @@ VALUES = (
     "latest_note",
     "source_reference",
 )
-STATUS_LABELS = dict(FollowUpAction.Status.choices)
+
+
+def status_labels():
+    """{status value: its label}, in the language active now: read once for a whole file."""
+    return {value: str(label) for value, label in FollowUpAction.Status.choices}
 
 
 def spreadsheet_safe(text):
@@ -104,8 +119,15 @@ def _moment(value, zone):
     return value.astimezone(zone).isoformat(timespec="minutes") if value else ""
 
 
-def round_table_name(number, theme):
-    return f"RT {number}: {theme}" if number is not None else ""
+def round_table_namer():
+    """A function naming a round table from its number and theme ("RT 2: Remittances"), in
+    the language active now: the words are looked up once for a whole file, not per row."""
+    pattern = gettext("RT %(number)s: %(theme)s")
+
+    def round_table_name(number, theme):
+        return pattern % {"number": number, "theme": theme} if number is not None else ""
+
+    return round_table_name
 
 
 def _written(rows):
@@ -127,12 +149,22 @@ def _latest_note():
 
 
 def csv_lines(queryset, site_url, sort=DEFAULT_SORT):
-    """Yield the CSV, a chunk of lines at a time, for every action of `queryset`, in the
-    order of the list sorted by `sort` (a ?sort= value)."""
+    """The CSV, a chunk of lines at a time, for every action of `queryset`, in the order of
+    the list sorted by `sort` (a ?sort= value).
+
+    Its words are those of the language active when this is called (the request's): the
+    lines are made later, while the response streams, and no language is promised then.
+    """
+    words = _CsvWords(
+        statuses=status_labels(),
+        yes=pgettext("an action is overdue", "yes"),
+        no=pgettext("an action is overdue", "no"),
+        round_table_name=round_table_namer(),
+    )
+    header = [str(name) for name in HEADER]
     today = timezone.localdate()
     zone = timezone.get_current_timezone()
     detail_url = action_url_pattern(site_url)
-    yield BYTE_ORDER_MARK + _written([HEADER])
     rows = rows_with_partners(
         queryset,
         sort,
@@ -145,8 +177,23 @@ def csv_lines(queryset, site_url, sort=DEFAULT_SORT):
         ),
         latest_note=_latest_note(),
     )
+    return _lines(header, rows, zone, detail_url, words)
+
+
+@dataclass(frozen=True)
+class _CsvWords:
+    """The words of the CSV's cells, in one language."""
+
+    statuses: dict[str, str]
+    yes: str
+    no: str
+    round_table_name: Callable[[int | None, str], str]
+
+
+def _lines(header, rows, zone, detail_url, words):
+    yield BYTE_ORDER_MARK + _written([header])
     for chunk in _chunks(rows, CHUNK_SIZE):
-        yield _written(_csv_rows(chunk, zone, detail_url))
+        yield _written(_csv_rows(chunk, zone, detail_url, words))
 
 
 def rows_with_partners(queryset, sort, fields, **annotations):
@@ -172,7 +219,7 @@ def action_url_pattern(site_url):
     return site_url + reverse("action_detail", args=[0])[:-2] + "{}/"
 
 
-def _csv_rows(chunk, zone, detail_url):
+def _csv_rows(chunk, zone, detail_url, words):
     for values, partners in chunk:
         (
             pk,
@@ -197,15 +244,15 @@ def _csv_rows(chunk, zone, detail_url):
         yield [
             pk,
             spreadsheet_safe(title),
-            STATUS_LABELS[status],
+            words.statuses[status],
             progress,
             spreadsheet_safe(lead),
             spreadsheet_safe("; ".join(partners)),
             spreadsheet_safe(forum),
-            spreadsheet_safe(round_table_name(round_table_number, round_table_theme)),
+            spreadsheet_safe(words.round_table_name(round_table_number, round_table_theme)),
             spreadsheet_safe(session),
             _date(due_date),
-            "yes" if overdue else "no",
+            words.yes if overdue else words.no,
             _date(started_on),
             _date(completed_on),
             _moment(status_changed_at, zone),

@@ -6,6 +6,8 @@ Each export is its list: the same filters, the same scope, the same order.
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from .export import csv_lines
@@ -44,10 +46,14 @@ def export_list(request, *, mine, extension, respond):
     )
     if filterset.is_bound and not filterset.is_valid():
         problems = "; ".join(
-            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()
+            pgettext("a field and its errors", "%(field)s: %(errors)s")
+            % {"field": field, "errors": " ".join(errors)}
+            for field, errors in filterset.errors.items()
         )
         return HttpResponse(
-            f"Cannot export: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
+            _("Cannot export: %(problems)s") % {"problems": problems} + "\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
         )
     site_url = f"{request.scheme}://{request.get_host()}"
     filename = f"{file_stem}-{timezone.localdate().isoformat()}.{extension}"

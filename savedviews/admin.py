@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from agencies.admin import PortalModelAdmin
 
@@ -17,7 +18,7 @@ class SavedViewAdminForm(forms.ModelForm):
         name = self.cleaned_data["name"]
         same = SavedView.objects.filter(owner_id=self.instance.owner_id, name__iexact=name)
         if same.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("This owner already has a view of that name.")
+            raise forms.ValidationError(_("This owner already has a view of that name."))
         return name
 
 

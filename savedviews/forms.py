@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import NAME_MAX_LENGTH, QUERY_MAX_LENGTH, SavedView
 from .queries import filter_problems, kept_query
@@ -12,14 +14,17 @@ class SavedViewForm(forms.Form):
     """A view's name and whether everyone sees it: what its owner may change."""
 
     name = forms.CharField(
+        label=gettext_lazy("Name"),
         max_length=NAME_MAX_LENGTH,
-        help_text="For example “RT 3 overdue” or “My agency, due this quarter”.",
-        error_messages={"required": "Give the view a name."},
+        help_text=gettext_lazy("For example “RT 3 overdue” or “My agency, due this quarter”."),
+        error_messages={"required": gettext_lazy("Give the view a name.")},
     )
     shared = forms.BooleanField(
         required=False,
-        label="Share with everyone",
-        help_text="Shared views are listed on the dashboard and beside everyone's lists.",
+        label=gettext_lazy("Share with everyone"),
+        help_text=gettext_lazy(
+            "Shared views are listed on the dashboard and beside everyone's lists."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -38,18 +43,20 @@ class SaveViewForm(SavedViewForm):
         cleaned = super().clean()
         sent = cleaned.get("query", "")
         if len(sent) > SENT_QUERY_MAX_LENGTH:
-            self.add_error(None, "These filters are too long to save as a view.")
+            self.add_error(None, _("These filters are too long to save as a view."))
             return cleaned
         query = kept_query(sent)
         problems = filter_problems(query)
         if problems:
             self.add_error(
                 None,
-                "These filters cannot be saved: "
-                + " ".join(problems)
-                + " Correct them on the list, then save the view.",
+                _(
+                    "These filters cannot be saved: %(problems)s Correct them on the list, "
+                    "then save the view."
+                )
+                % {"problems": " ".join(problems)},
             )
         elif len(query.urlencode()) > QUERY_MAX_LENGTH:
-            self.add_error(None, "These filters are too long to save as a view.")
+            self.add_error(None, _("These filters are too long to save as a view."))
         cleaned["query"] = query.urlencode()
         return cleaned

@@ -6,6 +6,7 @@ from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 NAME_MAX_LENGTH = 80
 # Longer links break in some mail clients and spreadsheets; no real filter comes near it.
@@ -31,30 +32,36 @@ class SavedView(models.Model):
     query string of its filters and sort order."""
 
     class List(models.TextChoices):
-        ACTIONS = "action_list", "All actions"
-        MY_ASSIGNMENTS = "my_assignments", "My assignments"
+        ACTIONS = "action_list", _("All actions")
+        MY_ASSIGNMENTS = "my_assignments", _("My assignments")
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+        verbose_name=_("owner"),
     )
-    name = models.CharField(max_length=NAME_MAX_LENGTH)
-    list_name = models.CharField("list", max_length=20, choices=List.choices)
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
+    list_name = models.CharField(_("list"), max_length=20, choices=List.choices)
     query = models.CharField(
+        _("query"),
         max_length=QUERY_MAX_LENGTH,
         blank=True,
-        help_text="The list's filters and sort order, as in its address (no page number).",
+        help_text=_("The list's filters and sort order, as in its address (no page number)."),
     )
     shared = models.BooleanField(
-        "shared with everyone",
+        _("shared with everyone"),
         default=False,
-        help_text="Shared views are listed on the dashboard and beside everyone's lists.",
+        help_text=_("Shared views are listed on the dashboard and beside everyone's lists."),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = SavedViewQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
         constraints = [
             # "RT 3 overdue" and "rt 3 Overdue" would be the same link in the list.
             models.UniqueConstraint(Lower("name"), "owner", name="savedview_name_unique_per_owner"),

@@ -2,6 +2,7 @@
 list's own filter set (actions.filters), so a view that cannot be opened cannot be saved."""
 
 from django.http import QueryDict
+from django.utils.translation import pgettext
 
 from actions.filters import FollowUpActionFilter
 from actions.models import FollowUpAction
@@ -29,6 +30,9 @@ def filter_problems(query: QueryDict) -> list[str]:
         return []
     form = filterset.form
     return [
-        f"{form[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+        pgettext("a field and its errors", "%(field)s: %(errors)s")
+        % {"field": form[name].label, "errors": " ".join(errors)}
+        if name in form.fields
+        else " ".join(errors)
         for name, errors in form.errors.items()
     ]

@@ -2,13 +2,17 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from .models import SavedView
 
 
 def _name_taken(name):
     return ValidationError(
-        {"name": f"You already have a view named “{name}”. Choose another name."}
+        {
+            "name": _("You already have a view named “%(name)s”. Choose another name.")
+            % {"name": name}
+        }
     )
 
 
@@ -33,7 +37,8 @@ def saved_view_create(*, owner, name, list_name, query, shared=False) -> SavedVi
 
 
 def saved_view_update(*, saved_view, name, shared) -> list[str]:
-    """Rename or (un)share a view; returns what changed, in words, empty if nothing did."""
+    """Rename or (un)share a view; returns what changed ("name", "sharing"), empty if
+    nothing did."""
     changed = []
     if name != saved_view.name:
         _check_name_free(owner=saved_view.owner_id, name=name, saved_view=saved_view)

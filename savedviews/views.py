@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import services
@@ -46,7 +47,7 @@ def saved_view_create(request):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"Saved view “{view.name}”.")
+            messages.success(request, _("Saved view “%(name)s”.") % {"name": view.name})
             return redirect(view.get_absolute_url())
     context = {"form": form, "back_url": _list_url(request.POST)}
     return render(request, "savedviews/save_refused.html", context, status=400)
@@ -80,7 +81,9 @@ def saved_view_edit(request, pk):
             if changed:
                 messages.success(request, _changes_said(old_name, view, changed))
             else:
-                messages.info(request, f"Nothing changed: “{view.name}” is as it was.")
+                messages.info(
+                    request, _("Nothing changed: “%(name)s” is as it was.") % {"name": view.name}
+                )
             return redirect("saved_view_list")
     status = 400 if form.errors else 200
     return render(
@@ -91,12 +94,12 @@ def saved_view_edit(request, pk):
 def _changes_said(old_name, view, changed):
     said = []
     if "name" in changed:
-        said.append(f"Renamed “{old_name}” to “{view.name}”.")
+        said.append(_("Renamed “%(old)s” to “%(new)s”.") % {"old": old_name, "new": view.name})
     if "sharing" in changed:
         if view.shared:
-            said.append(f"“{view.name}” is now shared with everyone.")
+            said.append(_("“%(name)s” is now shared with everyone.") % {"name": view.name})
         else:
-            said.append(f"“{view.name}” is now private: only you see it.")
+            said.append(_("“%(name)s” is now private: only you see it.") % {"name": view.name})
     return " ".join(said)
 
 
@@ -107,5 +110,5 @@ def saved_view_delete(request, pk):
         # Asks first: a link checker or a prefetch must not delete anything.
         return render(request, "savedviews/saved_view_delete.html", {"view": view})
     services.saved_view_delete(saved_view=view)
-    messages.success(request, f"Deleted saved view “{view.name}”.")
+    messages.success(request, _("Deleted saved view “%(name)s”.") % {"name": view.name})
     return redirect("saved_view_list")

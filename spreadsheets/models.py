@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from actions.bulk import KEEP, Proposal
 
@@ -26,22 +27,26 @@ class ImportBatch(models.Model):
     applying did."""
 
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="spreadsheet_imports"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="spreadsheet_imports",
+        verbose_name=_("uploaded by"),
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
-    file_name = models.CharField(max_length=255)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    file_name = models.CharField(_("file name"), max_length=255)
     # Whether the file said which version of each action it was read at; if not, each row
     # counts as read when it was uploaded.
-    has_version = models.BooleanField()
-    rows = models.JSONField()  # [row_to_json(ReadRow)], in the file's order
+    has_version = models.BooleanField(_("has version"))
+    rows = models.JSONField(_("rows"))  # [row_to_json(ReadRow)], in the file's order
     # Set once, by the one request that applies the batch (a conditional UPDATE).
-    applied_at = models.DateTimeField(null=True, blank=True)
-    results = models.JSONField(null=True, blank=True)  # [outcome rows] once applied
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    results = models.JSONField(_("results"), null=True, blank=True)  # [outcome rows] once applied
 
     objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "spreadsheet import"
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
         indexes = [
             # Deleting the expired batches at each upload (ImportBatch.objects.expired()).
             models.Index(fields=["uploaded_at"], name="import_batch_uploaded_idx"),

@@ -47,6 +47,11 @@ class RowResult:
     adjusted: list[str] = field(default_factory=list)
     reason: str = ""
 
+    @property
+    def verdict_label(self) -> str:
+        """The verdict in the reader's language ("will change"), from its stored value."""
+        return Verdict(self.verdict).label
+
 
 def import_upload(*, user: User, file_name: str, data: bytes) -> ImportBatch:
     """Read the file and keep it as a batch to preview; raises reading.UnreadableFile."""

@@ -5,6 +5,7 @@ from functools import partial
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actions.export_views import export_list
@@ -12,7 +13,7 @@ from actions.export_views import export_list
 from . import services
 from .forms import UploadForm
 from .models import BATCH_LIFETIME_HOURS
-from .reading import MAX_ROWS, MAX_UPLOAD_BYTES, MiB, UnreadableFile
+from .reading import MAX_ROWS, MAX_UPLOAD_BYTES, MiB, UnreadableFile, grouped
 from .uploads import upload_was_too_large
 from .writing import xlsx_response
 
@@ -56,8 +57,8 @@ def spreadsheet_import(request):
 def _import_page(request, form, status=200):
     context = {
         "form": form,
-        "max_rows": f"{MAX_ROWS:,}",
-        "max_megabytes": MAX_UPLOAD_BYTES // MiB,
+        "max_rows": grouped(MAX_ROWS),
+        "max_megabytes": grouped(MAX_UPLOAD_BYTES // MiB),
         "lifetime_hours": BATCH_LIFETIME_HOURS,
     }
     return render(request, "spreadsheets/import_form.html", context, status=status)
@@ -92,9 +93,9 @@ def spreadsheet_import_apply(request, reference):
     if gone:
         return gone
     if services.import_apply(request.viewer, request.user, batch):
-        messages.success(request, "The changes are applied: here is what was done, row by row.")
+        messages.success(request, _("The changes are applied: here is what was done, row by row."))
     else:
-        messages.info(request, "This file was already applied; nothing was applied again.")
+        messages.info(request, _("This file was already applied; nothing was applied again."))
     return redirect("spreadsheet_import_preview", reference)
 
 
