@@ -3,6 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 SECRETARIAT_GROUP = "Secretariat"
 
@@ -10,7 +11,7 @@ SECRETARIAT_GROUP = "Secretariat"
 # would break every page that links there. Spaces stay allowed for names like "World Bank".
 acronym_validator = RegexValidator(
     r"^[^\W_](?:[^\W_]|[ .'’-])*\Z",
-    message=(
+    message=_(
         "Use only letters, digits, spaces, hyphens (-), full stops (.) and apostrophes, "
         "starting with a letter or digit: the acronym is part of the organisation’s web "
         "address, so characters such as “/” cannot be used."
@@ -40,22 +41,26 @@ class Organisation(models.Model):
     """Anyone who can lead or partner in an action or take a role in a session."""
 
     class Kind(models.TextChoices):
-        UN_AGENCY = "un_agency", "UN agency"
-        INTERNATIONAL = "international", "Other international organisation"
-        GOVERNMENT = "government", "Government"
-        CIVIL_SOCIETY = "civil_society", "Civil society"
-        OTHER = "other", "Other"
+        UN_AGENCY = "un_agency", _("UN agency")
+        INTERNATIONAL = "international", _("Other international organisation")
+        GOVERNMENT = "government", _("Government")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        OTHER = "other", pgettext_lazy("kind of organisation", "Other")
 
     # The natural key: agencies by their usual acronym, governments by country name.
-    acronym = models.CharField(max_length=40, unique=True, validators=[acronym_validator])
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    is_gmg_member = models.BooleanField("Global Migration Group member", default=False)
+    acronym = models.CharField(
+        _("acronym"), max_length=40, unique=True, validators=[acronym_validator]
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    is_gmg_member = models.BooleanField(_("Global Migration Group member"), default=False)
 
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["acronym"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
 
     def __str__(self):
         return self.acronym
@@ -82,6 +87,8 @@ class FocalPoint(models.Model):
 
     class Meta:
         ordering = ["organisation__acronym", "user__username"]
+        verbose_name = _("focal point")
+        verbose_name_plural = _("focal points")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation"], name="focalpoint_unique_user_organisation"

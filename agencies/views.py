@@ -11,17 +11,18 @@ from itertools import groupby
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from .models import FocalPoint, Organisation
 
 # The index's headings, one per kind, in this order; a kind missing here shows its label.
 KIND_HEADINGS = {
-    Organisation.Kind.UN_AGENCY: "UN agencies",
-    Organisation.Kind.INTERNATIONAL: "Other international organisations",
-    Organisation.Kind.GOVERNMENT: "Governments",
-    Organisation.Kind.CIVIL_SOCIETY: "Civil society",
-    Organisation.Kind.OTHER: "Other organisations",
+    Organisation.Kind.UN_AGENCY: _("UN agencies"),
+    Organisation.Kind.INTERNATIONAL: _("Other international organisations"),
+    Organisation.Kind.GOVERNMENT: _("Governments"),
+    Organisation.Kind.CIVIL_SOCIETY: _("Civil society"),
+    Organisation.Kind.OTHER: _("Other organisations"),
 }
 
 

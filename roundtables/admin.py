@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from agencies.admin import PortalModelAdmin
 
@@ -43,6 +44,11 @@ class ForumAdmin(PortalModelAdmin):
     autocomplete_fields = ["host_government"]
     filter_horizontal = ["steering_group"]
     inlines = [RoundTableInline]
+
+    # A column of its own, so its heading is translated (Forum.when is a plain property).
+    @admin.display(description=_("When"))
+    def when(self, forum):
+        return forum.when
 
 
 @admin.register(RoundTable)

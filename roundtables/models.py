@@ -1,6 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import formats
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Organisation
 
@@ -17,26 +20,35 @@ def ends_after_start(start, end, name, *, same_time_allowed):
 class Forum(models.Model):
     """One annual meeting of the GFMD (GFMD I in Brussels, GFMD II in Manila, ...)."""
 
-    number = models.PositiveSmallIntegerField(unique=True)
-    short_name = models.CharField(max_length=40, unique=True)
-    city = models.CharField(max_length=100)
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, unique=True)
+    city = models.CharField(_("city"), max_length=100)
     host_government = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="hosted_forums"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="hosted_forums",
+        verbose_name=_("host government"),
     )
     # Exact dates may not be known ("October 2008"): then period_label says what is.
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
     period_label = models.CharField(
+        _("period label"),
         max_length=60,
         blank=True,
-        help_text="When the exact dates are unknown, e.g. “October 2008”.",
+        help_text=_("When the exact dates are unknown, e.g. “October 2008”."),
     )
     steering_group = models.ManyToManyField(
-        Organisation, blank=True, related_name="steering_group_of"
+        Organisation,
+        blank=True,
+        related_name="steering_group_of",
+        verbose_name=_("steering group"),
     )
 
     class Meta:
         ordering = ["number"]
+        verbose_name = _("forum")
+        verbose_name_plural = _("forums")
         constraints = [
             # A one-day forum starts and ends on the same date.
             ends_after_start(
@@ -48,30 +60,56 @@ class Forum(models.Model):
         return self.short_name
 
     @property
+    def has_dates(self):
+        """Both exact dates are known: `when` is then in the page's language, else it is the
+        record's own (English) period_label."""
+        return bool(self.start_date and self.end_date)
+
+    @property
     def when(self):
-        if self.start_date and self.end_date:
-            if (self.start_date.year, self.start_date.month) == (
-                self.end_date.year,
-                self.end_date.month,
-            ):
-                return f"{self.start_date.day}–{self.end_date:%-d %B %Y}"
-            return f"{self.start_date:%-d %B %Y} – {self.end_date:%-d %B %Y}"
-        return self.period_label
+        """The forum's dates in the active language: "9–11 July 2007", "9–11 juillet 2007",
+        "9–11 de julio de 2007"; or period_label when the exact dates are unknown."""
+        if not self.has_dates:
+            return self.period_label
+        last_date = formats.date_format(self.end_date, "DATE_FORMAT")
+        if (self.start_date.year, self.start_date.month) == (
+            self.end_date.year,
+            self.end_date.month,
+        ):
+            # Translators: a forum's dates within one month, as in "9–11 July 2007".
+            return gettext("%(first_day)s–%(last_date)s") % {
+                "first_day": self.start_date.day,
+                "last_date": last_date,
+            }
+        # Translators: a forum's dates across two months, as in
+        # "30 October 2008 – 1 November 2008".
+        return gettext("%(first_date)s – %(last_date)s") % {
+            "first_date": formats.date_format(self.start_date, "DATE_FORMAT"),
+            "last_date": last_date,
+        }
 
 
 class RoundTable(models.Model):
-    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="round_tables")
-    number = models.PositiveSmallIntegerField()
-    theme = models.CharField(max_length=300)
+    forum = models.ForeignKey(
+        Forum, on_delete=models.CASCADE, related_name="round_tables", verbose_name=_("forum")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    theme = models.CharField(_("theme"), max_length=300)
 
     class Meta:
         ordering = ["forum__number", "number"]
+        verbose_name = _("round table")
+        verbose_name_plural = _("round tables")
         constraints = [
             models.UniqueConstraint(fields=["forum", "number"], name="roundtable_unique_number"),
         ]
 
     def __str__(self):
-        return f"{self.forum.short_name} RT {self.number}"
+        # Translators: a round table named in short, as in "GFMD I RT 2" (RT: round table).
+        return gettext("%(forum)s RT %(number)s") % {
+            "forum": self.forum.short_name,
+            "number": self.number,
+        }
 
 
 class SessionQuerySet(models.QuerySet):
@@ -80,23 +118,31 @@ class SessionQuerySet(models.QuerySet):
 
 
 class Session(models.Model):
-    round_table = models.ForeignKey(RoundTable, on_delete=models.CASCADE, related_name="sessions")
+    round_table = models.ForeignKey(
+        RoundTable,
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        verbose_name=_("round table"),
+    )
     # "1.2": the round table's number, a dot, the session's place in it.
-    code = models.CharField(max_length=10)
-    title = models.CharField(max_length=300)
-    starts_at = models.DateTimeField(null=True, blank=True)
-    ends_at = models.DateTimeField(null=True, blank=True)
+    code = models.CharField(_("code"), max_length=10)
+    title = models.CharField(_("title"), max_length=300)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     coordinators = models.ManyToManyField(
         Organisation,
         blank=True,
         related_name="coordinated_sessions",
-        help_text="The governments that coordinated the session.",
+        verbose_name=_("coordinators"),
+        help_text=_("The governments that coordinated the session."),
     )
 
     objects = SessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["round_table__forum__number", "code"]
+        verbose_name = pgettext_lazy("part of a round table", "session")
+        verbose_name_plural = pgettext_lazy("part of a round table", "sessions")
         constraints = [
             # The code starts with the round table's number (checked in clean()), so being
             # unique within the round table makes it unique within the forum too.
@@ -113,40 +159,57 @@ class Session(models.Model):
         if self.round_table_id and self.code:
             prefix = f"{self.round_table.number}."
             if not self.code.startswith(prefix):
-                raise ValidationError(
-                    {
-                        "code": f"A session of round table {self.round_table.number} "
-                        f"has a code starting with “{prefix}”."
-                    }
-                )
+                message = gettext(
+                    "A session of round table %(number)s has a code starting with “%(prefix)s”."
+                ) % {"number": self.round_table.number, "prefix": prefix}
+                raise ValidationError({"code": message})
 
 
 class Involvement(models.Model):
     """An organisation's part in preparing a forum, in one session or across the forum."""
 
     class Role(models.TextChoices):
-        RAPPORTEUR = "rapporteur", "Rapporteur"
-        ORGANISER = "organiser", "Organiser or co-organiser"
-        BACKGROUND_PAPER = "background_paper", "Background paper input"
-        PAPER_COMMENTS = "paper_comments", "Comments on the background paper"
-        SPEAKER = "speaker", "Speaker"
-        DISCUSSANT = "discussant", "Discussant"
-        ADVISORY = "advisory", "Advisory"
-        OTHER = "other", "Other"
+        # "Speaker", "Other": said of an organisation's part, not of a person.
+        RAPPORTEUR = "rapporteur", pgettext_lazy("involvement role", "Rapporteur")
+        ORGANISER = "organiser", pgettext_lazy("involvement role", "Organiser or co-organiser")
+        BACKGROUND_PAPER = (
+            "background_paper",
+            pgettext_lazy("involvement role", "Background paper input"),
+        )
+        PAPER_COMMENTS = (
+            "paper_comments",
+            pgettext_lazy("involvement role", "Comments on the background paper"),
+        )
+        SPEAKER = "speaker", pgettext_lazy("involvement role", "Speaker")
+        DISCUSSANT = "discussant", pgettext_lazy("involvement role", "Discussant")
+        ADVISORY = "advisory", pgettext_lazy("involvement role", "Advisory")
+        OTHER = "other", pgettext_lazy("involvement role", "Other")
 
-    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="involvements")
+    forum = models.ForeignKey(
+        Forum, on_delete=models.CASCADE, related_name="involvements", verbose_name=_("forum")
+    )
     # Empty for work across the forum (a general background note, a staff secondment).
     session = models.ForeignKey(
-        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="involvements"
+        Session,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="involvements",
+        verbose_name=pgettext_lazy("part of a round table", "session"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="involvements"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="involvements",
+        verbose_name=_("organisation"),
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
-    detail = models.CharField(max_length=500, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["forum__number", "session__code", "organisation__acronym", "role"]
+        verbose_name = _("involvement")
+        verbose_name_plural = _("involvements")
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "organisation", "role"],
@@ -161,9 +224,9 @@ class Involvement(models.Model):
         ]
 
     def __str__(self):
-        where = self.session.code if self.session_id else "forum-wide"
+        where = self.session.code if self.session_id else gettext("forum-wide")
         return f"{self.organisation} – {self.get_role_display()} ({where})"
 
     def clean(self):
         if self.session_id and self.forum_id and self.session.round_table.forum_id != self.forum_id:
-            raise ValidationError({"session": "This session belongs to another forum."})
+            raise ValidationError({"session": gettext("This session belongs to another forum.")})

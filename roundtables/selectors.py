@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeAlias, TypedDict
 
 from django.db.models import Exists, OuterRef, Prefetch
+from django.utils.translation import gettext
 
 from .models import Forum, Involvement, RoundTable, Session
 
@@ -159,8 +160,8 @@ class Matrix:
         members = [row for row in self.rows if row.organisation.is_gmg_member]
         others = [row for row in self.rows if not row.organisation.is_gmg_member]
         groups = [
-            ("Global Migration Group members", members),
-            ("Other organisations and governments", others),
+            (gettext("Global Migration Group members"), members),
+            (gettext("Other organisations and governments"), others),
         ]
         return [(label, rows) for label, rows in groups if rows]
 
@@ -253,10 +254,13 @@ def forum_tree_choices() -> ForumTree:
     sessions: Choices = []
     forum_of_round_table: dict[int, int] = {}
     round_table_of_session: dict[int, int] = {}
+    # The words the exports name a round table with (actions.export), after the forum's name.
+    round_table_name = gettext("RT %(number)s: %(theme)s")
     for forum_pk, forum, rt_pk, rt_number, theme, session_pk, code, title in rows:
         forums.setdefault(forum_pk, forum)
         if rt_pk is not None:
-            round_tables.setdefault(rt_pk, f"{forum} · RT {rt_number}: {theme}")
+            name = round_table_name % {"number": rt_number, "theme": theme}
+            round_tables.setdefault(rt_pk, f"{forum} · {name}")
             forum_of_round_table[rt_pk] = forum_pk
         if session_pk is not None:
             sessions.append((session_pk, f"{forum} · {code} {title}"))

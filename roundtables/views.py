@@ -9,6 +9,7 @@ from `actions`.
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import selectors
@@ -87,9 +88,10 @@ def involvement_matrix(request):
         forum = next((f for f in forums if f.pk == wanted), None)
         if forum is None:
             shown = raw if len(raw) <= 40 else raw[:40] + "…"
-            context["error"] = (
-                f"There is no forum “{shown}”. Choose a forum from the list and press Show."
-            )
+            # Translators: "Show" is the button beside the list of forums.
+            context["error"] = _(
+                "There is no forum “%(forum)s”. Choose a forum from the list and press Show."
+            ) % {"forum": shown}
             status = 400
     else:
         forum = selectors.default_matrix_forum(forums)

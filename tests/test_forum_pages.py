@@ -96,7 +96,7 @@ def test_shows_the_forum_its_round_tables_sessions_and_actions(client, observer,
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1>GFMD I, Brussels</h1>" in html
+    assert '<h1 lang="en">GFMD I, Brussels</h1>' in html
     assert "9–11 July 2007" in html
     assert reverse("agency_detail", args=["Belgium"]) in html
     assert "Morocco" in html
