@@ -1,6 +1,8 @@
 """Which language a page is in: the person's own choice, else the browser's, else English;
 and the header's language menu that sets the choice."""
 
+import io
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -130,3 +132,46 @@ def test_the_choice_costs_no_query(client, db):
         counts[user.username] = len(queries)
 
     assert counts["chose"] == counts["did-not"]
+
+
+def test_plurals_follow_each_language(db):
+    """French says the singular of 0 and 1, Spanish and English of 1 only."""
+    from django.utils import translation
+
+    said = {}
+    for language in ("en", "fr", "es"):
+        with translation.override(language):
+            said[language] = [
+                translation.ngettext(
+                    "%(lead)s: %(counter)s overdue", "%(lead)s: %(counter)s overdue", n
+                )
+                % {"lead": "ILO", "counter": n}
+                for n in (0, 1, 2)
+            ]
+    assert said["fr"] == [
+        "ILO\u00a0: 0 action en retard",
+        "ILO\u00a0: 1 action en retard",
+        "ILO\u00a0: 2 actions en retard",
+    ]
+    assert said["en"] == ["ILO: 0 overdue", "ILO: 1 overdue", "ILO: 2 overdue"]
+    assert said["es"][1] != said["es"][2]  # one, then many
+    assert said["es"][0] == said["es"][2].replace("2", "0")
+
+
+def test_the_record_and_its_dates_read_in_the_pages_language(client, observer):
+    from django.core.management import call_command
+
+    call_command("load_gfmd", stdout=io.StringIO())
+    client.force_login(observer)
+    pages = {
+        language: client.get(reverse("forum_list"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        for language in ("en", "fr", "es")
+    }
+
+    assert "9–11 July 2007" in pages["en"]
+    assert "9–11 juillet 2007" in pages["fr"]
+    assert "9–11 de julio de 2007" in pages["es"]
+    # The interface is translated, the record's names are not, and say they are English.
+    assert "Forums" in pages["en"] and "Foros" in pages["es"]
+    for page in pages.values():
+        assert 'lang="en">GFMD I' in page or 'lang="en">Brussels' in page
