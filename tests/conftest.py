@@ -3,7 +3,9 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from tests.factories import FocalPointFactory, OrganisationFactory, UserFactory
 
@@ -53,3 +55,13 @@ def missing_service(reason):
 def _needs_postgres(request):
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         missing_service("this test needs PostgreSQL: set DATABASE_URL")
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start_with():
+    """Each test starts in English: a request the test client sends in French leaves French
+    active in the thread afterwards (LocaleMiddleware activates a language per request and
+    leaves it), which would put the next test's words in French."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
