@@ -34,6 +34,7 @@ from .services import (
     action_update,
     clean_progress,
     day_in_words,
+    percent,
     settle_status,
 )
 
@@ -137,7 +138,7 @@ class Outcome:
 def _progress_words(progress: int | None) -> str:
     if progress is None:
         return _("not reported")
-    return _("%(progress)s%%") % {"progress": progress}
+    return percent(progress)
 
 
 def _date_words(date: datetime.date | None) -> str:

@@ -166,6 +166,12 @@ def day_in_words(date: datetime.date) -> str:
     return formats.date_format(date, "DATE_FORMAT")
 
 
+def percent(number: int | float) -> str:
+    """A percentage as the active language writes it: "40%", "40 %" (French puts a
+    no-break space before the sign)."""
+    return _("%(progress)s%%") % {"progress": number}
+
+
 def action_change_status(
     *,
     action: FollowUpAction,

@@ -175,3 +175,43 @@ def test_the_record_and_its_dates_read_in_the_pages_language(client, observer):
     assert "Forums" in pages["en"] and "Foros" in pages["es"]
     for page in pages.values():
         assert 'lang="en">GFMD I' in page or 'lang="en">Brussels' in page
+
+
+def test_the_action_table_says_percentages_and_dates_as_each_language_writes_them(
+    client, observer
+):
+    """French puts a no-break space before "%"; Spanish abbreviates every month in three
+    lowercase letters ("5 mar 2027"), where Django's own Spanish mixes "Ene." and "marzo"."""
+    import datetime
+
+    from tests.factories import FollowUpActionFactory
+
+    FollowUpActionFactory(progress=40, due_date=datetime.date(2027, 3, 5), status="in_progress")
+    FollowUpActionFactory(progress=40, due_date=datetime.date(2027, 1, 5), status="in_progress")
+    client.force_login(observer)
+    pages = {
+        language: client.get(reverse("action_list"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        for language in ("en", "fr", "es")
+    }
+
+    assert '</progress>40%</span>' in pages["en"]
+    assert '</progress>40\u00a0%</span>' in pages["fr"]
+    assert '</progress>40%</span>' in pages["es"]
+    assert ">5 Mar 2027<" in pages["en"] and ">5 Jan 2027<" in pages["en"]
+    assert ">5 mars 2027<" in pages["fr"]
+    assert ">5 mar 2027<" in pages["es"] and ">5 ene 2027<" in pages["es"]
+    # The percentage is in the page's words, inside a row of the record's (lang="en").
+    assert '<td class="num" lang="fr"><span class="progress">' in pages["fr"]
+
+
+def test_the_dashboard_and_forums_average_in_the_pages_language(client, observer):
+    from tests.factories import FollowUpActionFactory
+
+    action = FollowUpActionFactory(progress=40, status="in_progress")
+    client.force_login(observer)
+    for url in (reverse("dashboard"), reverse("forum_list")):
+        french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "40\u00a0%<" in french, url
+        assert "40%<" in english, url
+    assert action.forum.short_name in english

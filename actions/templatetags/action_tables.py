@@ -28,14 +28,16 @@ from django.utils.html import conditional_escape, format_html, format_html_join,
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
+from actions.services import percent
+
 register = template.Library()
 
 # Constant markup, no word and no value from the database in it.
 NOTHING = mark_safe('<span class="muted">–</span>')
 _ANY_PK = 8_642_097_531  # stands for the pk in a reversed URL; no real pk is this long
-# Short date formats whose month alone needs a lookup: "j M Y" (English), "j N Y" (French,
-# Spanish). Others are left to date_format, which takes a hundred times as long per date.
-_DAY_MONTH_YEAR_FORMATS = {"j M Y": "M", "j N Y": "N"}
+# Short date formats whose month alone needs a lookup: "j M Y" (English), "j N Y" (French),
+# "j b Y" (Spanish). Others are left to date_format, which takes a hundred times as long per date.
+_DAY_MONTH_YEAR_FORMATS = {"j M Y": "M", "j N Y": "N", "j b Y": "b"}
 
 
 def _overdue_flag():
@@ -69,8 +71,8 @@ def _month_names(language, month_format):
 # The row is the record's (lang="en"); the cells in the page's words say {lang}.
 _CELLS = (
     '<td><a href="{}{}{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td lang="{lang}">{}</td>'
-    '<td class="num"><span class="progress"><progress max="100" value="{}"'
-    ' aria-hidden="true"></progress>{}%</span></td><td lang="{lang}">{}</td>'
+    '<td class="num" lang="{lang}"><span class="progress"><progress max="100" value="{}"'
+    ' aria-hidden="true"></progress>{}</span></td><td lang="{lang}">{}</td>'
     '<td lang="{lang}">{}</td>'
 )
 # The bulk form's checkbox: "pk:version", the version this list shows.
@@ -97,6 +99,7 @@ class _TableRows:
         self.action_url = reverse("action_detail", args=[_ANY_PK]).split(str(_ANY_PK))
         self.agency_urls = {}
         self.overdue_flag = _overdue_flag()
+        self.percent = gettext("%(progress)s%%")  # as actions.services.percent says it
         # Translators: the label of a row's checkbox, with the action's title.
         self.select_label = gettext("Select %(title)s")
         # Translators: under the date of a report that confirmed the status unchanged.
@@ -187,7 +190,7 @@ class _TableRows:
             self.origin(action),
             _status_badge(action, self.today, self.overdue_flag),
             action.progress,
-            action.progress,
+            self.percent % {"progress": action.progress},
             self.due(action),
             self.last_update(action),
         )
@@ -205,6 +208,12 @@ def action_rows(actions, today=None, selectable=False):
     `selectable`: each row starts with its checkbox of the bulk form."""
     rows = _TableRows(today or timezone.localdate(), bool(selectable))
     return format_html_join("\n", "{}", ((rows.row(action),) for action in actions))
+
+
+@register.filter(name="percent")
+def percent_filter(number):
+    """{{ forum.average_progress|percent }}: "40%", "40 %" (actions.services.percent)."""
+    return percent(number)
 
 
 @register.filter(needs_autoescape=True)
