@@ -36,10 +36,13 @@ BYTE_ORDER_MARK = "\ufeff"
 ID_HEADER = "ID"
 # The CSV's name for the progress column; the import reads it too (spreadsheets.reading).
 PROGRESS_HEADER = pgettext_lazy("spreadsheet column", "Progress (%)")
+# Whether the status is only the default (FollowUpAction.status_assumed), in both downloads.
+STATUS_ASSUMED_HEADER = pgettext_lazy("spreadsheet column", "Status assumed")
 HEADER = [
     ID_HEADER,
     pgettext_lazy("spreadsheet column", "Title"),
     pgettext_lazy("spreadsheet column", "Status"),
+    STATUS_ASSUMED_HEADER,
     PROGRESS_HEADER,
     pgettext_lazy("spreadsheet column", "Lead"),
     pgettext_lazy("spreadsheet column", "Partners"),
@@ -61,6 +64,7 @@ VALUES = (
     "pk",
     "title",
     "status",
+    "status_assumed",
     "progress",
     "lead__acronym",
     "forum__short_name",
@@ -82,6 +86,14 @@ VALUES = (
 def status_labels():
     """{status value: its label}, in the language active now: read once for a whole file."""
     return {value: str(label) for value, label in FollowUpAction.Status.choices}
+
+
+def assumed_words():
+    """{status_assumed: the cell saying it}, in the language active now."""
+    return {
+        True: pgettext("the status is assumed", "yes: not stated in the source"),
+        False: pgettext("the status is assumed", "no"),
+    }
 
 
 def spreadsheet_safe(text):
@@ -159,6 +171,7 @@ def csv_lines(queryset, site_url, sort=DEFAULT_SORT):
         statuses=status_labels(),
         yes=pgettext("an action is overdue", "yes"),
         no=pgettext("an action is overdue", "no"),
+        assumed=assumed_words(),
         round_table_name=round_table_namer(),
     )
     header = [str(name) for name in HEADER]
@@ -187,6 +200,7 @@ class _CsvWords:
     statuses: dict[str, str]
     yes: str
     no: str
+    assumed: dict[bool, str]
     round_table_name: Callable[[int | None, str], str]
 
 
@@ -225,6 +239,7 @@ def _csv_rows(chunk, zone, detail_url, words):
             pk,
             title,
             status,
+            status_assumed,
             progress,
             lead,
             forum,
@@ -245,6 +260,7 @@ def _csv_rows(chunk, zone, detail_url, words):
             pk,
             spreadsheet_safe(title),
             words.statuses[status],
+            words.assumed[status_assumed],
             progress,
             spreadsheet_safe(lead),
             spreadsheet_safe("; ".join(partners)),

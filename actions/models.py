@@ -199,6 +199,7 @@ ACTION_FIELD_NAMES = {
     "partners": pgettext_lazy("organisation's role in an action", "partners"),
     "status": pgettext_lazy("of an action", "status"),
     "progress": pgettext_lazy("of an action", "progress"),
+    "status_assumed": pgettext_lazy("of an action", "status assumed"),
     "due_date": _("due date"),
     "started_on": _("started on"),
     "completed_on": _("completed on"),
@@ -269,6 +270,13 @@ class FollowUpAction(models.Model):
     )
     progress = models.PositiveSmallIntegerField(
         ACTION_FIELD_NAMES["progress"], default=0, help_text=_("Per cent, 0 to 100.")
+    )
+    # The status is only the default: the source names the action without saying where it
+    # stands, and nobody has reported since. Cleared by the first report.
+    status_assumed = models.BooleanField(
+        ACTION_FIELD_NAMES["status_assumed"],
+        default=False,
+        help_text=_("The status is not stated in the source; no one has reported since."),
     )
     due_date = models.DateField(ACTION_FIELD_NAMES["due_date"], null=True, blank=True)
     started_on = models.DateField(ACTION_FIELD_NAMES["started_on"], null=True, blank=True)

@@ -46,6 +46,7 @@ EDITABLE_FIELDS = (
 # What a status report writes.
 STATUS_REPORT_FIELDS = [
     "status",
+    "status_assumed",
     "progress",
     "started_on",
     "completed_on",
@@ -199,6 +200,7 @@ def action_change_status(
         now = timezone.now()
         old_status, old_progress = current.status, current.progress
         current.status = status
+        current.status_assumed = False  # a report states the status, even the same one
         if progress is not None and progress != "":
             current.progress = clean_progress(progress)
         adjusted = settle_status(
@@ -229,6 +231,18 @@ def action_change_status(
         setattr(action, field, getattr(current, field))
     change.adjusted = adjusted  # type: ignore[attr-defined]
     return change
+
+
+def action_mark_status_assumed(*, action: FollowUpAction, status_assumed: bool) -> None:
+    """Say whether the record's status is assumed (no source states it), for the GFMD
+    record's loader, on an action nobody has reported on yet; the version moves on, so an
+    open form notices."""
+    with transaction.atomic():
+        current = _lock_current(action, None)
+        current.status_assumed = status_assumed
+        current.version += 1
+        current.save(update_fields=["status_assumed", "version", "updated_at"])
+    action.status_assumed, action.version = current.status_assumed, current.version
 
 
 def unique_slug_for(title: str) -> str:

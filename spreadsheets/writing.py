@@ -32,7 +32,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from actions.export import (
     ID_HEADER,
+    STATUS_ASSUMED_HEADER,
     action_url_pattern,
+    assumed_words,
     round_table_namer,
     rows_with_partners,
     spreadsheet_safe,
@@ -80,6 +82,8 @@ COLUMNS = (
     Column("progress", pgettext_lazy("spreadsheet column", "Progress"), 10, editable=True),
     Column("note", pgettext_lazy("spreadsheet column", "Note"), 50, editable=True),
     Column("link", pgettext_lazy("spreadsheet column", "Link"), 40),
+    # Last, so the columns people fill in keep their letters.
+    Column("status_assumed", STATUS_ASSUMED_HEADER, 24),
 )
 # {column key: its header}, for the import (which reads these headers) and the "How to".
 HEADERS = {column.key: column.header for column in COLUMNS}
@@ -93,6 +97,7 @@ VALUES = (
     "round_table__theme",
     "session__code",
     "due_date",
+    "status_assumed",
     "status",
     "progress",
 )
@@ -174,6 +179,7 @@ def write_workbook(file, queryset, sort, site_url, *, due_date_editable=False):
     detail_url = action_url_pattern(site_url)
     # The words of the cells, looked up once for the whole file.
     statuses = status_labels()
+    assumed = assumed_words()
     round_table_name = round_table_namer()
     rows = 0
     for values, partners in rows_with_partners(queryset, sort, VALUES):
@@ -187,6 +193,7 @@ def write_workbook(file, queryset, sort, site_url, *, due_date_editable=False):
             round_table_theme,
             session,
             due_date,
+            status_assumed,
             status,
             progress,
         ) = values
@@ -205,6 +212,7 @@ def write_workbook(file, queryset, sort, site_url, *, due_date_editable=False):
                 progress,
                 None,  # the note to write
                 detail_url.format(pk),
+                assumed[status_assumed],
             ]
         )
         rows += 1

@@ -132,7 +132,7 @@ def test_every_row_keeps_its_own_partners_across_chunks_in_any_order(
 
 # The header row as a spreadsheet user sees it: the public contract of the export.
 HEADER_LINE = (
-    "ID,Title,Status,Progress (%),Lead,Partners,Forum,Round table,Session,Due date,Overdue,"
+    "ID,Title,Status,Status assumed,Progress (%),Lead,Partners,Forum,Round table,Session,Due date,Overdue,"
     "Started on,Completed on,Status changed,Last report,Description,Latest note,Source,Link"
 )
 

@@ -24,7 +24,8 @@ GMG_NOTE_AGENCIES = {
     "UNHCR": "Office of the United Nations High Commissioner for Refugees",
     "UNODC": "United Nations Office on Drugs and Crime",
     "World Bank": "World Bank",
-    "UNICEF": "United Nations’ Children Fund",
+    # The note's "United Nations’ Children Fund" is a typo: the record has UNICEF's name.
+    "UNICEF": "United Nations Children's Fund",
     "UNESCO": "United Nations Educational, Scientific and Cultural Organization",
 }
 

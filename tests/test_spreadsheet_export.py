@@ -36,6 +36,7 @@ HEADER = [
     "Progress",
     "Note",
     "Link",
+    "Status assumed",
 ]
 
 
@@ -92,6 +93,7 @@ def test_one_row_per_action_with_its_context_and_the_columns_to_fill_in(
         "Progress": 40,
         "Note": None,
         "Link": f"http://testserver/actions/{action.pk}/",
+        "Status assumed": "no",
     }
 
 

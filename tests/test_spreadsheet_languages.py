@@ -337,7 +337,7 @@ def test_with_our_catalog_a_french_download_has_french_headers_and_statuses(
     cells = dict(zip(header, row, strict=True))
     assert (cells["ID"], cells["Statut"], cells["Avancement"]) == (handbook.pk, "Prévue", 10)
     assert "Échéance" in header and "Commentaire" in header
-    assert csv_header[:4] == ["ID", "Intitulé", "Statut", "Avancement (%)"]
+    assert csv_header[:5] == ["ID", "Intitulé", "Statut", "Status assumed", "Avancement (%)"]
     assert csv_row[2] == "Prévue"
 
 

@@ -44,19 +44,27 @@ def _overdue_flag():
     return format_html(' <span class="flag">{}</span>', gettext("Overdue"))
 
 
-def _status_badge(action, today, overdue_flag):
+def _assumed_note():
     return format_html(
-        '<span class="status status-{}">{}</span>{}',
+        '<span class="status-assumed">{}</span>', gettext("assumed: not stated in the source")
+    )
+
+
+def _status_badge(action, today, overdue_flag, assumed_note):
+    return format_html(
+        '<span class="status status-{}">{}</span>{}{}',
         action.status,
         action.get_status_display(),
         overdue_flag if action.is_overdue(today) else "",
+        assumed_note if action.status_assumed else "",
     )
 
 
 @register.simple_tag
 def status_badge(action, today=None):
-    """The status, flagged when overdue (FollowUpAction.is_overdue decides)."""
-    return _status_badge(action, today, _overdue_flag())
+    """The status, flagged when overdue (FollowUpAction.is_overdue decides), and said to be
+    assumed where the source does not state it."""
+    return _status_badge(action, today, _overdue_flag(), _assumed_note())
 
 
 @functools.lru_cache(maxsize=16)
@@ -99,6 +107,7 @@ class _TableRows:
         self.action_url = reverse("action_detail", args=[_ANY_PK]).split(str(_ANY_PK))
         self.agency_urls = {}
         self.overdue_flag = _overdue_flag()
+        self.assumed_note = _assumed_note()
         self.percent = gettext("%(progress)s%%")  # as actions.services.percent says it
         # Translators: the label of a row's checkbox, with the action's title.
         self.select_label = gettext("Select %(title)s")
@@ -188,7 +197,7 @@ class _TableRows:
             self.lead(action),
             self.partners(action),
             self.origin(action),
-            _status_badge(action, self.today, self.overdue_flag),
+            _status_badge(action, self.today, self.overdue_flag, self.assumed_note),
             action.progress,
             self.percent % {"progress": action.progress},
             self.due(action),

@@ -29,7 +29,13 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from actions.models import FollowUpAction
-from actions.services import EDITABLE_FIELDS, action_create, action_update, value_differs
+from actions.services import (
+    EDITABLE_FIELDS,
+    action_create,
+    action_mark_status_assumed,
+    action_update,
+    value_differs,
+)
 from agencies.models import SECRETARIAT_GROUP, Organisation
 from roundtables.models import Forum, Involvement, RoundTable, Session
 
@@ -54,7 +60,7 @@ ROUND_TABLE_KEYS = {"number", "theme", "sessions"}
 SESSION_KEYS = {"code", "title", "starts_at", "ends_at", "coordinators"}
 INVOLVEMENT_KEYS = {"forum", "session", "organisation", "role", "detail"}
 # An action in the file: what staff edit, plus its key, partners and reported state.
-ACTION_KEYS = {*EDITABLE_FIELDS, "slug", "partners", "status", "progress"}
+ACTION_KEYS = {*EDITABLE_FIELDS, "slug", "partners", "status", "status_assumed", "progress"}
 TOP_LEVEL_KEYS = {"sources", "organisations", "forums", "involvements", "actions"}
 
 # What the file may change on an action that already exists: what staff may edit, but
@@ -383,6 +389,8 @@ class Command(BaseCommand):
                     outcome = "created"
                 else:
                     outcome = self.update_action(existing, fields, partners)
+                    if self.update_assumed(existing, initial_status["status_assumed"]):
+                        outcome = "updated"
             except ValidationError as exc:
                 raise BadEntry(where, "; ".join(exc.messages)) from exc
             self.count("Actions", outcome)
@@ -427,12 +435,25 @@ class Command(BaseCommand):
         completed_on = _date(entry.get("completed_on"), where, "completed_on")
         if completed_on and status != FollowUpAction.Status.COMPLETED:
             raise BadEntry(where, "completed_on is only for completed actions")
+        status_assumed = entry.get("status_assumed", False)
+        if not isinstance(status_assumed, bool):
+            raise BadEntry(where, "status_assumed must be true or false")
         return {
             "status": status,
+            "status_assumed": status_assumed,
             "progress": progress,
             "started_on": _date(entry.get("started_on"), where, "started_on"),
             "completed_on": completed_on,
         }
+
+    def update_assumed(self, action, status_assumed):
+        """Whether the status is assumed is the file's to say until someone reports (a
+        report clears it, and the file never overrides a report). Returns whether it
+        changed."""
+        if action.reported_in_portal or action.status_assumed == status_assumed:
+            return False
+        action_mark_status_assumed(action=action, status_assumed=status_assumed)
+        return True
 
     def update_action(self, action, fields, partners):
         # Through the service, so the version moves on and an open edit form notices;
