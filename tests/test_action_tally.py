@@ -149,8 +149,9 @@ def test_the_migration_counts_actions_that_were_there_before_it(round_tables):
                 "UPDATE actions_followupaction SET progress = 60 WHERE id = %s", [action.pk]
             )
     finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        # As a deployment does: `migrate`, whose post_migrate puts back the triggers that a
+        # later migration rebuilding the table on SQLite drops (0012 adds a column).
+        call_command("migrate", verbosity=0)
     assert tally() == {(first.forum_id, first.pk, action.status): (1, 60)}
     FollowUpActionFactory(forum=first.forum)  # and the triggers are back
     assert_in_step()
