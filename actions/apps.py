@@ -3,11 +3,12 @@ import sys
 from django.apps import AppConfig
 from django.db import connections, router, transaction
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class ActionsConfig(AppConfig):
     name = "actions"
-    verbose_name = "Follow-up actions"
+    verbose_name = _("Follow-up actions")  # the admin's heading
 
     def ready(self):
         from . import checks  # noqa: F401  registers the derived tables' trigger check

@@ -1,6 +1,20 @@
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from .tasks import send_password_reset
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with its refusal in the portal's own words: Django's Spanish
+    says "clave" where every other page says "contraseña"."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter a correct %(username)s and password. Note that both fields may be "
+            "case-sensitive."
+        ),
+    }
 
 
 class PasswordResetByTaskForm(PasswordResetForm):

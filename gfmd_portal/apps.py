@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "gfmd_portal"
-    verbose_name = "GFMD Follow-up Portal"
+    verbose_name = _("GFMD Follow-up Portal")
 
     def ready(self):
         # Connects the login hook of the sliding session before the first request.

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from .views import (
     HEALTHZ_ROUTE,
+    LoginView,
     PasswordChangeView,
     PasswordResetView,
     choose_language,
@@ -17,6 +18,7 @@ urlpatterns = [
     path("start/", landing, name="landing"),
     path("language/", choose_language, name="choose_language"),
     # Before django.contrib.auth.urls, whose own reset and change views these replace.
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -16,7 +16,7 @@ from django.views.i18n import set_language
 from kombu import Connection
 
 from agencies import languages
-from agencies.forms import PasswordResetByTaskForm
+from agencies.forms import PasswordResetByTaskForm, SignInForm
 
 from .middleware import client_ip_address
 
@@ -121,6 +121,12 @@ def password_reset_allowed(*, email, client_address):
         f"password-reset:client:{client_address}", PASSWORD_RESETS_PER_CLIENT
     )
     return per_address and per_client
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in page, with the portal's words for a refused sign-in."""
+
+    authentication_form = SignInForm
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -132,8 +132,9 @@ def test_every_row_keeps_its_own_partners_across_chunks_in_any_order(
 
 # The header row as a spreadsheet user sees it: the public contract of the export.
 HEADER_LINE = (
-    "ID,Title,Status,Status assumed,Progress (%),Lead,Partners,Forum,Round table,Session,Due date,Overdue,"
-    "Started on,Completed on,Status changed,Last report,Description,Latest note,Source,Link"
+    "ID,Title,Status,Status assumed,Progress (%),Lead,Partners,Forum,Round table,Session,"
+    "Due date,Overdue,Started on,Completed on,Status changed,Last report,Description,"
+    "Latest note,Source,Link"
 )
 
 NOW = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=datetime.UTC)  # 1 December in Geneva

@@ -177,9 +177,7 @@ def test_the_record_and_its_dates_read_in_the_pages_language(client, observer):
         assert 'lang="en">GFMD I' in page or 'lang="en">Brussels' in page
 
 
-def test_the_action_table_says_percentages_and_dates_as_each_language_writes_them(
-    client, observer
-):
+def test_the_action_table_says_percentages_and_dates_as_each_language_writes_them(client, observer):
     """French puts a no-break space before "%"; Spanish abbreviates every month in three
     lowercase letters ("5 mar 2027"), where Django's own Spanish mixes "Ene." and "marzo"."""
     import datetime
@@ -194,9 +192,9 @@ def test_the_action_table_says_percentages_and_dates_as_each_language_writes_the
         for language in ("en", "fr", "es")
     }
 
-    assert '</progress>40%</span>' in pages["en"]
-    assert '</progress>40\u00a0%</span>' in pages["fr"]
-    assert '</progress>40%</span>' in pages["es"]
+    assert "</progress>40%</span>" in pages["en"]
+    assert "</progress>40\u00a0%</span>" in pages["fr"]
+    assert "</progress>40%</span>" in pages["es"]
     assert ">5 Mar 2027<" in pages["en"] and ">5 Jan 2027<" in pages["en"]
     assert ">5 mars 2027<" in pages["fr"]
     assert ">5 mar 2027<" in pages["es"] and ">5 ene 2027<" in pages["es"]
@@ -215,3 +213,24 @@ def test_the_dashboard_and_forums_average_in_the_pages_language(client, observer
         assert "40\u00a0%<" in french, url
         assert "40%<" in english, url
     assert action.forum.short_name in english
+
+
+@pytest.mark.parametrize(
+    "language, refusal",
+    [
+        ("en", "Please enter a correct username and password."),
+        ("fr", "Saisissez un nom d’utilisateur et un mot de passe valides."),
+        ("es", "Introduzca un nombre de usuario y una contraseña correctos."),
+    ],
+)
+def test_a_refused_sign_in_says_so_in_the_portals_words(client, observer, language, refusal):
+    """Django's Spanish says "clave"; every other page of the portal says "contraseña"."""
+    response = client.post(
+        reverse("login"),
+        {"username": observer.username, "password": "not the password"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert refusal in html.replace("&#x27;", "’").replace("'", "’")
+    assert "clave" not in html
