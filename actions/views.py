@@ -207,12 +207,14 @@ def _render_detail(request, action, status_form=None, status=200, **extra_contex
         status_form = StatusReportForm.for_action(action)
     can_edit = viewer.can_manage_actions()
     back_to_list = list_to_return_to(request)
+    today = timezone.localdate()
     context = {
         # Who changed which field, for the secretariat only.
         "audit_entries": audit_entries(action) if can_edit else None,
         "action": action,
         "history": action.history.select_related("changed_by"),
-        "today": timezone.localdate(),
+        "today": today,
+        "is_overdue": action.is_overdue(today),  # the one rule (FollowUpAction.is_overdue)
         "can_report": can_report,
         "can_edit": can_edit,
         "status_form": status_form if can_report else None,
