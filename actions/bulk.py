@@ -34,9 +34,9 @@ from .services import (
     action_update,
     clean_progress,
     day_in_words,
-    percent,
     settle_status,
 )
+from .wording import progress_in_words
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -133,12 +133,6 @@ class Outcome:
     @property
     def title(self) -> str:
         return self.action.title if self.action else ""
-
-
-def _progress_words(progress: int | None) -> str:
-    if progress is None:
-        return _("not reported")
-    return percent(progress)
 
 
 def _date_words(date: datetime.date | None) -> str:
@@ -243,7 +237,9 @@ def check(
         changes.append(Change("status", action.get_status_display(), report.get_status_display()))
     if report.progress != action.progress:
         changes.append(
-            Change("progress", _progress_words(action.progress), _progress_words(report.progress))
+            Change(
+                "progress", progress_in_words(action.progress), progress_in_words(report.progress)
+            )
         )
     note = proposal.note.strip()
     if note:

@@ -42,8 +42,13 @@ class StatusReportForm(forms.Form):
         choices=FollowUpAction.Status.choices,
         help_text=gettext_lazy(STATUS_DATE_RULES),
     )
+    # Empty keeps the progress as it is (not reported, for an action nobody gave one).
     progress = forms.IntegerField(
-        label=PROGRESS_LABEL, min_value=0, max_value=100, help_text=gettext_lazy(PROGRESS_RULES)
+        label=PROGRESS_LABEL,
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=gettext_lazy(PROGRESS_RULES),
     )
     note = ParagraphsField(
         label=FIELD_LABELS["note"],
@@ -74,7 +79,7 @@ def status_report_outcomes(action, today=None):
     progress_cases = {
         "same": action.progress,
         "full": 100,
-        "other": 1 if action.progress == 0 else 0,
+        "other": 1 if action.progress == 0 else 0,  # also for None: not reported
     }
     outcomes = {}
     for status in FollowUpAction.Status.values:
@@ -192,8 +197,7 @@ class NewActionForm(ActionForm):
         label=PROGRESS_LABEL,
         min_value=0,
         max_value=100,
-        initial=0,
-        required=False,
+        required=False,  # empty: not reported
         help_text=gettext_lazy(PROGRESS_RULES),
     )
     # One token per form shown: sent twice (a double click, a resend), it makes one action.
@@ -209,8 +213,6 @@ class NewActionForm(ActionForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("progress") is None:
-            cleaned["progress"] = 0
         completed = cleaned.get("status") == FollowUpAction.Status.COMPLETED
         if cleaned.get("completed_on") and not completed:
             self.add_error(

@@ -37,4 +37,5 @@ def forum_list(request):
         # None: no action to average (a forum added since _progress_tables read them, too).
         counted = progress_of.get(forum.pk)
         forum.average_progress = counted.average_progress if counted else None
+        forum.unreported_progress = counted.progress["unreported"] if counted else 0
     return render(request, "roundtables/forum_list.html", {"nav": "forums", "forums": forums})

@@ -16,6 +16,8 @@ from simple_history.signals import (
 from agencies.models import Organisation
 from roundtables.models import Forum, RoundTable, Session
 
+from .wording import progress_in_words
+
 
 class AuditTrail(HistoricalRecords):
     """django-simple-history's audit trail, snapshotting the partners by id.
@@ -268,8 +270,13 @@ class FollowUpAction(models.Model):
     status = models.CharField(
         ACTION_FIELD_NAMES["status"], max_length=20, choices=Status.choices, default=Status.PROPOSED
     )
+    # Empty: nobody has stated a progress (the sources give no figure for most actions).
     progress = models.PositiveSmallIntegerField(
-        ACTION_FIELD_NAMES["progress"], default=0, help_text=_("Per cent, 0 to 100.")
+        ACTION_FIELD_NAMES["progress"],
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Per cent, 0 to 100; empty when not reported."),
     )
     # The status is only the default: the source names the action without saying where it
     # stands, and nobody has reported since. Cleared by the first report.
@@ -413,18 +420,19 @@ def describe_status_change(old_status, new_status, old_progress, progress):
     words = {
         "old_status": str(label(old_status).label) if old_status else "",
         "status": str(label(new_status).label),
-        "old_progress": old_progress,
-        "progress": progress,
+        # "40%", "not reported" (actions.wording).
+        "old_progress": progress_in_words(old_progress),
+        "progress": progress_in_words(progress),
     }
     # The status in lower case inside a sentence: "Recorded as planned, 0%".
     words["status_in_sentence"] = words["status"].lower()
     if not old_status:
-        return gettext("Recorded as %(status_in_sentence)s, %(progress)s%%") % words
+        return gettext("Recorded as %(status_in_sentence)s, progress %(progress)s") % words
     if old_status == new_status and old_progress == progress:
-        return gettext("Confirmed: still %(status_in_sentence)s, %(progress)s%%") % words
+        return gettext("Confirmed: still %(status_in_sentence)s, progress %(progress)s") % words
     if old_status == new_status:
-        return gettext("%(status)s: progress %(old_progress)s%% → %(progress)s%%") % words
-    return gettext("%(old_status)s → %(status)s, %(progress)s%%") % words
+        return gettext("%(status)s: progress %(old_progress)s → %(progress)s") % words
+    return gettext("%(old_status)s → %(status)s, progress %(progress)s") % words
 
 
 def _from_the_record():
@@ -454,8 +462,10 @@ class StatusChange(models.Model):
     # Empty on the entry that records the action's creation.
     old_status = models.CharField(max_length=20, choices=FollowUpAction.Status.choices, blank=True)
     new_status = models.CharField(max_length=20, choices=FollowUpAction.Status.choices)
+    # old_status "" and old_progress None: the entry an action starts with. progress None:
+    # not reported, then as now.
     old_progress = models.PositiveSmallIntegerField(null=True, blank=True)
-    progress = models.PositiveSmallIntegerField()
+    progress = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
 
     objects = StatusChangeQuerySet.as_manager()
@@ -543,9 +553,10 @@ class ActionParticipant(models.Model):
 
 class ActionTallyQuerySet(models.QuerySet):
     def groups(self):
-        """One dict per (forum, round table, status): how many actions, their summed progress."""
+        """One dict per (forum, round table, status): how many actions, how many of them have
+        a progress reported, and the sum of those progresses."""
         return self.filter(actions__gt=0).values(
-            "forum_id", "round_table_id", "status", "actions", "progress_sum"
+            "forum_id", "round_table_id", "status", "actions", "reported", "progress_sum"
         )
 
     def action_count(self, statuses=None):
@@ -579,6 +590,9 @@ class ActionTally(models.Model):
     round_table_id = models.BigIntegerField()
     status = models.CharField(max_length=20, choices=FollowUpAction.Status.choices)
     actions = models.IntegerField()
+    # Of those, the actions with a progress reported, and the sum of their progress: an
+    # action with none reported does not pull an average down.
+    reported = models.IntegerField(default=0)
     progress_sum = models.BigIntegerField()
 
     objects = ActionTallyQuerySet.as_manager()

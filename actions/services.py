@@ -100,7 +100,8 @@ def clean_progress(progress: int | str) -> int:
 
 # What the form says before saving, next to the progress field; `settle_status` does it.
 PROGRESS_RULES = gettext_noop(
-    "From 0 to 100. Completed sets it to 100; a cancelled action keeps the progress it reached."
+    "From 0 to 100; empty while not known. Completed sets it to 100; a cancelled action keeps "
+    "the progress it reached."
 )
 # What the form says before saving, next to the status field; `settle_status` does it.
 STATUS_DATE_RULES = gettext_noop(
@@ -167,12 +168,6 @@ def day_in_words(date: datetime.date) -> str:
     return formats.date_format(date, "DATE_FORMAT")
 
 
-def percent(number: int | float) -> str:
-    """A percentage as the active language writes it: "40%", "40 %" (French puts a
-    no-break space before the sign)."""
-    return _("%(progress)s%%") % {"progress": number}
-
-
 def action_change_status(
     *,
     action: FollowUpAction,
@@ -233,16 +228,21 @@ def action_change_status(
     return change
 
 
-def action_mark_status_assumed(*, action: FollowUpAction, status_assumed: bool) -> None:
-    """Say whether the record's status is assumed (no source states it), for the GFMD
-    record's loader, on an action nobody has reported on yet; the version moves on, so an
-    open form notices."""
+def action_restate_from_record(
+    *, action: FollowUpAction, status_assumed: bool, progress: int | None
+) -> None:
+    """What the GFMD record says of an action nobody has reported on yet: whether its status
+    is assumed (no source states it) and its progress (None: no source gives one). For the
+    record's loader only; a report is never overwritten. The version moves on, so an open
+    form notices."""
     with transaction.atomic():
         current = _lock_current(action, None)
         current.status_assumed = status_assumed
+        current.progress = progress
         current.version += 1
-        current.save(update_fields=["status_assumed", "version", "updated_at"])
-    action.status_assumed, action.version = current.status_assumed, current.version
+        current.save(update_fields=["status_assumed", "progress", "version", "updated_at"])
+    action.status_assumed, action.progress = current.status_assumed, current.progress
+    action.version = current.version
 
 
 def unique_slug_for(title: str) -> str:

@@ -40,6 +40,9 @@ class TriggerSet:
     postgresql_triggers: tuple[tuple[str, str, str], ...]
     sqlite_triggers: tuple[tuple[str, str, str], ...]
     refill: str
+    # (table, column) the triggers name that a migration added after the tables: on a
+    # database migrated back before it, these triggers cannot be installed.
+    columns: tuple[tuple[str, str], ...] = ()
 
     @property
     def tables(self):
@@ -164,36 +167,43 @@ GROUP = "forum_id, round_table_id, status"
 ADD_TO_GROUP = f"""
     ON CONFLICT ({GROUP}) DO UPDATE SET
         actions = {TALLY}.actions + excluded.actions,
+        reported = {TALLY}.reported + excluded.reported,
         progress_sum = {TALLY}.progress_sum + excluded.progress_sum
 """
+# An action with no progress reported (NULL) counts among the actions, not the reported.
 _ADDED = (
-    "SELECT forum_id, COALESCE(round_table_id, 0) AS round_table_id, status, "
-    "1 AS n, progress AS p FROM new_rows"
+    "SELECT forum_id, COALESCE(round_table_id, 0) AS round_table_id, status, 1 AS n, "
+    "CASE WHEN progress IS NULL THEN 0 ELSE 1 END AS r, COALESCE(progress, 0) AS p "
+    "FROM new_rows"
 )
 _REMOVED = (
-    "SELECT forum_id, COALESCE(round_table_id, 0) AS round_table_id, status, "
-    "-1 AS n, -progress AS p FROM old_rows"
+    "SELECT forum_id, COALESCE(round_table_id, 0) AS round_table_id, status, -1 AS n, "
+    "CASE WHEN progress IS NULL THEN 0 ELSE -1 END AS r, -COALESCE(progress, 0) AS p "
+    "FROM old_rows"
 )
 
 
 def _apply(changes):
     return f"""
-        INSERT INTO {TALLY} ({GROUP}, actions, progress_sum)
-        SELECT forum_id, round_table_id, status, SUM(n), SUM(p) FROM ({changes}) AS changes
+        INSERT INTO {TALLY} ({GROUP}, actions, reported, progress_sum)
+        SELECT forum_id, round_table_id, status, SUM(n), SUM(r), SUM(p)
+        FROM ({changes}) AS changes
         GROUP BY forum_id, round_table_id, status
-        HAVING SUM(n) <> 0 OR SUM(p) <> 0
+        HAVING SUM(n) <> 0 OR SUM(r) <> 0 OR SUM(p) <> 0
         ORDER BY forum_id, round_table_id, status
         {ADD_TO_GROUP}
     """
 
 
 SQLITE_ADD = f"""
-    INSERT INTO {TALLY} ({GROUP}, actions, progress_sum)
-    VALUES (NEW.forum_id, COALESCE(NEW.round_table_id, 0), NEW.status, 1, NEW.progress)
+    INSERT INTO {TALLY} ({GROUP}, actions, reported, progress_sum)
+    VALUES (NEW.forum_id, COALESCE(NEW.round_table_id, 0), NEW.status, 1,
+        NEW.progress IS NOT NULL, COALESCE(NEW.progress, 0))
     {ADD_TO_GROUP}
 """
 SQLITE_SUBTRACT = f"""
-    UPDATE {TALLY} SET actions = actions - 1, progress_sum = progress_sum - OLD.progress
+    UPDATE {TALLY} SET actions = actions - 1, reported = reported - (OLD.progress IS NOT NULL),
+        progress_sum = progress_sum - COALESCE(OLD.progress, 0)
     WHERE forum_id = OLD.forum_id AND round_table_id = COALESCE(OLD.round_table_id, 0)
     AND status = OLD.status
 """
@@ -260,20 +270,36 @@ TALLIES = TriggerSet(
         ),
     ),
     refill=f"""
-        INSERT INTO {TALLY} ({GROUP}, actions, progress_sum)
-        SELECT forum_id, COALESCE(round_table_id, 0), status, COUNT(*), SUM(progress)
+        INSERT INTO {TALLY} ({GROUP}, actions, reported, progress_sum)
+        SELECT forum_id, COALESCE(round_table_id, 0), status, COUNT(*), COUNT(progress),
+            COALESCE(SUM(progress), 0)
         FROM {ACTION} GROUP BY forum_id, COALESCE(round_table_id, 0), status
     """,
+    columns=((TALLY, "reported"),),  # migration 0013
 )
 
 TRIGGER_SETS = (PARTICIPANTS, TALLIES)
 
 
 def installable(connection):
-    """The trigger sets whose tables are all there: none before the actions app is migrated
-    (or after it is migrated to zero), only ActionParticipant's at 0007."""
+    """The trigger sets whose tables (and columns) are all there: none before the actions app
+    is migrated (or after it is migrated to zero), only ActionParticipant's at 0007 to 0012
+    (migration 0013 puts back ActionTally's of then when migrated back)."""
     existing = set(connection.introspection.table_names())
-    return [trigger_set for trigger_set in TRIGGER_SETS if existing.issuperset(trigger_set.tables)]
+    return [
+        trigger_set
+        for trigger_set in TRIGGER_SETS
+        if existing.issuperset(trigger_set.tables) and _has_columns(connection, trigger_set)
+    ]
+
+
+def _has_columns(connection, trigger_set):
+    with connection.cursor() as cursor:
+        for table, column in trigger_set.columns:
+            described = connection.introspection.get_table_description(cursor, table)
+            if column not in {field.name for field in described}:
+                return False
+    return True
 
 
 def expected(connection):

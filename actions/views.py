@@ -9,7 +9,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from roundtables.models import Forum, RoundTable
-from roundtables.selectors import average_percent
+from roundtables.selectors import summarise_progress
 
 from . import bulk_views, permissions, services
 from .audit import audit_entries, changes_since
@@ -30,6 +30,7 @@ from .models import (
 from .navigation import list_to_return_to, remember_list
 from .selectors import assignments_of, list_page
 from .services import ActionChangedSinceRead
+from .wording import progress_in_words
 
 PAGE_SIZE = 25
 DASHBOARD_LIST_SIZE = 10
@@ -41,7 +42,9 @@ def _progress_tables(totals):
     """Status counts and average progress per forum and per round table, from one pass.
 
     `totals`: ActionTally.objects.groups(), one row per (forum, round table, status) with
-    its count and summed progress; cancelled actions count by status but not towards progress.
+    its count, how many have a progress reported and their sum; cancelled actions count by
+    status but not towards progress. Each forum and round table gets `progress`
+    (roundtables.selectors.summarise_progress), `action_count` and `average_progress`.
     """
     status_counts, forum_sums, round_table_sums = {}, {}, {}
     for row in totals:
@@ -49,13 +52,18 @@ def _progress_tables(totals):
         if row["status"] == FollowUpAction.Status.CANCELLED:
             continue
         for sums, key in ((forum_sums, row["forum_id"]), (round_table_sums, row["round_table_id"])):
-            count, progress = sums.get(key, (0, 0))
-            sums[key] = (count + row["actions"], progress + row["progress_sum"])
+            count, reported, progress = sums.get(key, (0, 0, 0))
+            sums[key] = (
+                count + row["actions"],
+                reported + row["reported"],
+                progress + row["progress_sum"],
+            )
 
     def annotate(objects, sums):
         for obj in objects:
-            obj.action_count, progress = sums.get(obj.pk, (0, 0))
-            obj.average_progress = average_percent(progress, obj.action_count)
+            obj.progress = summarise_progress(*sums.get(obj.pk, (0, 0, 0)))
+            obj.action_count = obj.progress["count"]
+            obj.average_progress = obj.progress["average"]
         return objects
 
     forums = annotate(list(Forum.objects.all()), forum_sums)
@@ -284,9 +292,9 @@ def action_status(request, pk):
     if change.is_confirmation:
         text = _("Confirmed: the action is unchanged, and your note is recorded.")
     else:
-        text = _("Saved: the action is now %(status)s, %(progress)s%% done.") % {
+        text = _("Saved: the action is now %(status)s, progress %(progress)s.") % {
             "status": change.get_new_status_display().lower(),
-            "progress": change.progress,
+            "progress": progress_in_words(change.progress),
         }
     _saved_message(request, text, change.adjusted)
     return redirect("action_detail", pk=action.pk)

@@ -31,6 +31,7 @@ from actions.models import (
     overdue_condition,
     stale_condition,
 )
+from actions.wording import progress_in_words
 from agencies.models import Organisation, secretariat_condition
 
 from .models import DigestDelivery, DigestPreference
@@ -108,7 +109,7 @@ class DigestItem:
     url: str
     lead: str
     status: str
-    progress: int
+    progress: int | None  # None: not reported
     due_date: datetime.date | None = None
     days_overdue: int | None = None
     last_reported_at: datetime.datetime | None = None
@@ -122,6 +123,11 @@ class DigestItem:
     @property
     def last_report(self):
         return _last_report_words(self.last_reported_at)
+
+    @property
+    def progress_words(self):
+        # "40%", "not reported", in the reader's language when shown (actions.wording).
+        return progress_in_words(self.progress)
 
 
 @dataclass

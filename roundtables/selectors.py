@@ -53,7 +53,8 @@ def forum_for_detail(pk: int) -> Forum:
 
 def average_percent(total: int, count: int) -> int | None:
     """The average of `count` percentages summing to `total`, to the nearest whole per cent,
-    halves up (20 % and 25 % make 23 %), or None for no actions.
+    halves up (20 % and 25 % make 23 %), or None for none (summarise_progress counts only
+    the reported ones).
 
     The one rounding of average progress: the dashboard, the forum pages and the digests
     all show it. In integers, (2 * total + count) // (2 * count), so no float or
@@ -78,32 +79,42 @@ class ActionProgress(Protocol):
     def round_table_id(self) -> int | None: ...
 
     @property
-    def progress(self) -> int: ...
+    def progress(self) -> int | None: ...
 
 
-class RoundTableProgress(TypedDict):
-    count: int
-    average: int | None
+class ProgressSummary(TypedDict):
+    count: int  # the actions counted (cancelled ones are left out by the callers)
+    unreported: int  # of them, those with no progress reported
+    average: int | None  # of the reported ones only; None when none is reported
+
+
+def summarise_progress(count: int, reported: int, total: int) -> ProgressSummary:
+    """`count` actions, `reported` of them with a progress, summing to `total`: an action
+    with no progress reported does not pull the average down, and is counted apart."""
+    return {
+        "count": count,
+        "unreported": count - reported,
+        "average": average_percent(total, reported),
+    }
 
 
 def progress_by_round_table(
     actions: Iterable[ActionProgress],
-) -> dict[int | None, RoundTableProgress]:
+) -> dict[int | None, ProgressSummary]:
     """Average progress and count of the non-cancelled actions, per round table id.
 
     `actions` is an already fetched list, so this costs no query. Actions tied to no
     round table are summed under the key None.
     """
-    totals: dict[int | None, tuple[int, int]] = {}
+    totals: dict[int | None, tuple[int, int, int]] = {}
     for action in actions:
         if action.status == action.Status.CANCELLED:
             continue
-        count, total = totals.get(action.round_table_id, (0, 0))
-        totals[action.round_table_id] = (count + 1, total + action.progress)
-    return {
-        key: {"count": count, "average": average_percent(total, count)}
-        for key, (count, total) in totals.items()
-    }
+        count, reported, total = totals.get(action.round_table_id, (0, 0, 0))
+        if action.progress is not None:
+            reported, total = reported + 1, total + action.progress
+        totals[action.round_table_id] = (count + 1, reported, total)
+    return {key: summarise_progress(*sums) for key, sums in totals.items()}
 
 
 def forums_for_matrix() -> list[MatrixForum]:

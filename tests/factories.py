@@ -103,6 +103,8 @@ class FollowUpActionFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Follow-up action {n}")
     forum = factory.SubFactory(ForumFactory)
     lead = factory.SubFactory(OrganisationFactory)
+    # Reported, as most tests want it; progress=None is an action nobody gave a figure for.
+    progress = 0
     last_reported_at = factory.LazyFunction(timezone.now)
     status_changed_at = factory.SelfAttribute("last_reported_at")
 

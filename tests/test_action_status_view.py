@@ -30,7 +30,7 @@ def test_a_report_saves_confirms_and_returns_to_the_action(client, ilo_focal_poi
     assert response.status_code == 302
     assert response["Location"] == reverse("action_detail", args=[action.pk])
     page = client.get(response["Location"])
-    assert b"Saved: the action is now in progress, 25% done." in page.content
+    assert b"Saved: the action is now in progress, progress 25%." in page.content
     assert b"Terms of reference drafted." in page.content
     action.refresh_from_db()
     assert (action.status, action.progress, action.version) == ("in_progress", 25, 2)
@@ -46,7 +46,7 @@ def test_no_change_with_a_note_is_recorded_as_a_confirmation(client, ilo_focal_p
     assert response.status_code == 302
     page = client.get(response["Location"])
     assert b"Confirmed: the action is unchanged" in page.content
-    assert b"Confirmed: still planned, 0%" in page.content
+    assert b"Confirmed: still planned, progress 0%" in page.content
     action.refresh_from_db()
     assert action.status == Status.PLANNED
     assert action.last_reported_at > action.status_changed_at

@@ -32,22 +32,41 @@ def tally():
     }
 
 
+def tally_with_reported():
+    return {
+        (row["forum_id"], row["round_table_id"], row["status"]): (
+            row["actions"],
+            row["reported"],
+            row["progress_sum"],
+        )
+        for row in ActionTally.objects.groups()
+    }
+
+
 def counted_from_the_actions():
+    """(actions, those with a progress reported, their summed progress) per group."""
     rows = (
         FollowUpAction.objects.values("forum_id", "status")
         .annotate(
-            round_table=Coalesce("round_table_id", 0), n=Count("pk"), progress_sum=Sum("progress")
+            round_table=Coalesce("round_table_id", 0),
+            n=Count("pk"),
+            reported=Count("progress"),
+            progress_sum=Coalesce(Sum("progress"), 0),
         )
         .order_by()
     )
     return {
-        (row["forum_id"], row["round_table"], row["status"]): (row["n"], row["progress_sum"])
+        (row["forum_id"], row["round_table"], row["status"]): (
+            row["n"],
+            row["reported"],
+            row["progress_sum"],
+        )
         for row in rows
     }
 
 
 def assert_in_step():
-    assert tally() == counted_from_the_actions()
+    assert tally_with_reported() == counted_from_the_actions()
 
 
 @pytest.fixture

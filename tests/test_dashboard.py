@@ -73,7 +73,7 @@ def test_dashboard_panels(client, secretariat_user, ilo):
     assert "Forgotten network" in section(html, "stale-heading")
     assert "Late workshop" not in section(html, "stale-heading")
     latest = section(html, "latest-heading")
-    assert "Finished compendium" in latest and "In progress → Completed, 100%" in latest
+    assert "Finished compendium" in latest and "In progress → Completed, progress 100%" in latest
     assert '<span class="count">2</span> Planned' in html
     assert '<span class="count">1</span> Completed' in html
     assert "5 follow-up actions" in html

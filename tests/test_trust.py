@@ -374,7 +374,7 @@ def test_history_and_audit_trail_show_labels(client, secretariat_user):
     action_change_status(action=action, changed_by=secretariat_user, status=Status.ON_HOLD)
     client.force_login(secretariat_user)
     page = client.get(reverse("action_detail", args=[action.pk])).content.decode()
-    assert "In progress → On hold, 20%" in page
+    assert "In progress → On hold, progress 20%" in page
     assert "In progress: progress 10% → 20%" in page
     assert "in_progress" not in page.split('id="history-heading"')[1].split("</table>")[0]
     started = timezone.localdate().strftime("%-d %B %Y")

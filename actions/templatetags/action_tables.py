@@ -28,7 +28,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join,
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
-from actions.services import percent
+from actions.wording import percent, progress_in_words
 
 register = template.Library()
 
@@ -79,8 +79,7 @@ def _month_names(language, month_format):
 # The row is the record's (lang="en"); the cells in the page's words say {lang}.
 _CELLS = (
     '<td><a href="{}{}{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td lang="{lang}">{}</td>'
-    '<td class="num" lang="{lang}"><span class="progress"><progress max="100" value="{}"'
-    ' aria-hidden="true"></progress>{}</span></td><td lang="{lang}">{}</td>'
+    '<td class="num" lang="{lang}">{}</td><td lang="{lang}">{}</td>'
     '<td lang="{lang}">{}</td>'
 )
 # The bulk form's checkbox: "pk:version", the version this list shows.
@@ -108,7 +107,10 @@ class _TableRows:
         self.agency_urls = {}
         self.overdue_flag = _overdue_flag()
         self.assumed_note = _assumed_note()
-        self.percent = gettext("%(progress)s%%")  # as actions.services.percent says it
+        self.percent = gettext("%(progress)s%%")  # as actions.wording.percent says it
+        self.progress_not_reported = format_html(
+            '<span class="muted">{}</span>', progress_in_words(None)
+        )
         # Translators: the label of a row's checkbox, with the action's title.
         self.select_label = gettext("Select %(title)s")
         # Translators: under the date of a report that confirmed the status unchanged.
@@ -162,6 +164,16 @@ class _TableRows:
             )
         return action.forum.short_name
 
+    def progress(self, action):
+        if action.progress is None:
+            return self.progress_not_reported
+        return format_html(
+            '<span class="progress"><progress max="100" value="{}" aria-hidden="true">'
+            "</progress>{}</span>",
+            action.progress,
+            self.percent % {"progress": action.progress},
+        )
+
     def due(self, action):
         if not action.due_date:
             return NOTHING
@@ -198,8 +210,7 @@ class _TableRows:
             self.partners(action),
             self.origin(action),
             _status_badge(action, self.today, self.overdue_flag, self.assumed_note),
-            action.progress,
-            self.percent % {"progress": action.progress},
+            self.progress(action),
             self.due(action),
             self.last_update(action),
         )
@@ -221,8 +232,14 @@ def action_rows(actions, today=None, selectable=False):
 
 @register.filter(name="percent")
 def percent_filter(number):
-    """{{ forum.average_progress|percent }}: "40%", "40 %" (actions.services.percent)."""
+    """{{ forum.average_progress|percent }}: "40%", "40 %" (actions.wording.percent)."""
     return percent(number)
+
+
+@register.filter(name="progress_in_words")
+def progress_in_words_filter(progress):
+    """{{ action.progress|progress_in_words }}: "40%", or "not reported" (actions.wording)."""
+    return progress_in_words(progress)
 
 
 @register.filter(needs_autoescape=True)

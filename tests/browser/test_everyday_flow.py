@@ -377,7 +377,7 @@ def test_completed_at_40_percent_is_explained_before_saving(
     page.get_by_role("button", name="Save report").click()
     # The server decides, and says again what it adjusted.
     expect(page.locator(".messages")).to_contain_text(
-        "Saved: the action is now completed, 100% done. Progress set to 100%"
+        "Saved: the action is now completed, progress 100%. Progress set to 100%"
     )
     action.refresh_from_db()
     assert (action.status, action.progress, action.completed_on) == (

@@ -83,7 +83,7 @@ def test_focal_point_reports_on_an_overdue_assignment(
 
     page.wait_for_url(f"{live_server.url}/actions/{led_overdue.pk}/")
     expect(page.locator(".messages")).to_contain_text(
-        "Saved: the action is now in progress, 60% done."
+        "Saved: the action is now in progress, progress 60%."
     )
     newest = page.locator("ol.timeline > li").first
     expect(newest).to_contain_text("In progress: progress 20% → 60%")

@@ -106,11 +106,47 @@ def test_the_report_form_saved_unchanged_is_refused_and_one_field_changes_only_i
 
     page.fill("input[name=progress]", "55")
     page.get_by_role("button", name="Save report").click()
-    expect(page.locator(".messages")).to_contain_text("now in progress, 55% done")
+    expect(page.locator(".messages")).to_contain_text("now in progress, progress 55%")
     after = _snapshot(dated_action)
     changed = {name for name in before if before[name] != after[name]}
     assert changed == {"progress", "version", "audit_rows", "history_rows"}
     assert after["started_on"] == datetime.date(2008, 3, 1)
+
+
+def test_the_report_form_of_an_action_with_no_progress_reported_keeps_it_not_reported(
+    live_server, page, shot, ilo_focal_point, ilo
+):
+    """The progress field starts empty (not 0): saved unchanged, it is refused; a new
+    status alone leaves the progress not reported; a figure typed is saved."""
+    action = FollowUpActionFactory(lead=ilo, status=Status.PLANNED, progress=None)
+    before = _snapshot(action)
+    log_in(page, live_server, ilo_focal_point.username)
+    page.goto(f"{live_server.url}/actions/{action.pk}/")
+    expect(page.locator("input[name=progress]")).to_have_value("")
+    expect(page.locator("main")).to_contain_text("Planned, progress not reported")
+
+    page.get_by_role("button", name="Save report").click()
+    expect(page.locator(".field-error")).to_contain_text("Nothing changed.")
+    assert _snapshot(action) == before
+
+    page.select_option("select[name=status]", Status.IN_PROGRESS)
+    page.get_by_role("button", name="Save report").click()
+    expect(page.locator(".messages")).to_contain_text("now in progress, progress not reported")
+    shot(page, "status-alone")
+    after = _snapshot(action)
+    assert {name for name in before if before[name] != after[name]} == {
+        "status",
+        "started_on",
+        "version",
+        "audit_rows",
+        "history_rows",
+    }
+    assert after["progress"] is None
+
+    page.fill("input[name=progress]", "10")
+    page.get_by_role("button", name="Save report").click()
+    expect(page.locator(".messages")).to_contain_text("now in progress, progress 10%")
+    assert _snapshot(action)["progress"] == 10
 
 
 def test_a_stale_report_keeps_what_was_typed_and_sends_again_in_one_click(
@@ -123,7 +159,7 @@ def test_a_stale_report_keeps_what_was_typed_and_sends_again_in_one_click(
     tab_b.goto(f"{live_server.url}/actions/{dated_action.pk}/")
     tab_b.fill("input[name=progress]", "45")
     tab_b.get_by_role("button", name="Save report").click()
-    expect(tab_b.locator(".messages")).to_contain_text("45% done")
+    expect(tab_b.locator(".messages")).to_contain_text("progress 45%")
 
     tab_a.select_option("select[name=status]", "on_hold")
     tab_a.fill("input[name=progress]", "50")
@@ -141,7 +177,9 @@ def test_a_stale_report_keeps_what_was_typed_and_sends_again_in_one_click(
     shot(tab_a, "refused-kept")
 
     tab_a.get_by_role("button", name="Send my report again").click()
-    expect(tab_a.locator(".messages")).to_contain_text("Saved: the action is now on hold, 50%")
+    expect(tab_a.locator(".messages")).to_contain_text(
+        "Saved: the action is now on hold, progress 50%"
+    )
     dated_action.refresh_from_db()
     assert (dated_action.status, dated_action.progress) == ("on_hold", 50)
     assert dated_action.history.first().note == "Waiting for the director's sign-off.\nBack in May."

@@ -70,10 +70,10 @@ def test_secretariat_changes_status_with_a_note(live_server, page, shot, secreta
 
     page.wait_for_url(f"{live_server.url}/actions/{action.pk}/")
     expect(page.locator(".messages")).to_contain_text(
-        "Saved: the action is now in progress, 40% done."
+        "Saved: the action is now in progress, progress 40%."
     )
     newest = page.locator("ol.timeline > li").first
-    expect(newest).to_contain_text("Planned → In progress, 40%")
+    expect(newest).to_contain_text("Planned → In progress, progress 40%")
     expect(newest.locator(".note")).to_have_text(note)
     expect(page.locator("ol.timeline > li")).to_have_count(history_before + 1)
     shot(page, "saved")

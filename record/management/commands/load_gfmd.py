@@ -9,7 +9,8 @@ Actions are the exception to "the file wins": a new action is created through
 actions.services.action_create, which writes its first history entry; an existing
 one gets its descriptive fields from the file, but never its status, progress,
 started_on or completed_on, which staff own in the portal and change only through
-action_change_status.
+action_change_status. Until someone reports on it, the file may still say that its
+status is assumed and that no source gives its progress (Command.restate).
 
 Everything happens in one transaction: a bad entry stops the load with a
 CommandError naming it, and nothing is written.
@@ -32,7 +33,7 @@ from actions.models import FollowUpAction
 from actions.services import (
     EDITABLE_FIELDS,
     action_create,
-    action_mark_status_assumed,
+    action_restate_from_record,
     action_update,
     value_differs,
 )
@@ -389,7 +390,7 @@ class Command(BaseCommand):
                     outcome = "created"
                 else:
                     outcome = self.update_action(existing, fields, partners)
-                    if self.update_assumed(existing, initial_status["status_assumed"]):
+                    if self.restate(existing, initial_status):
                         outcome = "updated"
             except ValidationError as exc:
                 raise BadEntry(where, "; ".join(exc.messages)) from exc
@@ -427,9 +428,12 @@ class Command(BaseCommand):
             where,
             "status",
         )
-        progress = entry.get("progress", 0)
-        if not isinstance(progress, int) or not 0 <= progress <= 100:
-            raise BadEntry(where, "progress is a whole number from 0 to 100")
+        # None (null): no source gives a figure, shown as "not reported".
+        progress = entry.get("progress")
+        if progress is not None and (
+            not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100
+        ):
+            raise BadEntry(where, "progress is a whole number from 0 to 100, or null")
         if status == FollowUpAction.Status.COMPLETED and progress != 100:
             raise BadEntry(where, "a completed action has progress 100")
         completed_on = _date(entry.get("completed_on"), where, "completed_on")
@@ -446,13 +450,18 @@ class Command(BaseCommand):
             "completed_on": completed_on,
         }
 
-    def update_assumed(self, action, status_assumed):
-        """Whether the status is assumed is the file's to say until someone reports (a
-        report clears it, and the file never overrides a report). Returns whether it
-        changed."""
-        if action.reported_in_portal or action.status_assumed == status_assumed:
+    def restate(self, action, initial_status):
+        """Until someone reports on an action, the file may still say that its status is
+        assumed, and that no source gives its progress (an older file loaded 0 % there);
+        it never sets a status or a figure on an existing action, and never overrides a
+        report. Returns whether anything changed."""
+        if action.reported_in_portal:
             return False
-        action_mark_status_assumed(action=action, status_assumed=status_assumed)
+        status_assumed = initial_status["status_assumed"]
+        progress = None if initial_status["progress"] is None else action.progress
+        if (action.status_assumed, action.progress) == (status_assumed, progress):
+            return False
+        action_restate_from_record(action=action, status_assumed=status_assumed, progress=progress)
         return True
 
     def update_action(self, action, fields, partners):
