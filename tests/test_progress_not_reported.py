@@ -242,3 +242,32 @@ def test_a_digest_says_not_reported(ilo):
     (html, _mimetype), *_ = message.alternatives
     assert "In progress, not reported" in html
     assert not says_zero_percent(message.body + html)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_portal_migrated_before_this_goes_back_and_forward_with_its_counts(secretariat_user):
+    """Migration 0013 on a database `migrate` left with its triggers (SQLite cannot rebuild
+    the tally table under them), and back: "not reported" becomes 0 again, and 0008's
+    triggers keep the counts at 0012."""
+    from django.db import connection
+
+    from actions import triggers
+
+    round_table = RoundTableFactory()
+    FollowUpActionFactory(forum=round_table.forum, round_table=round_table, progress=None)
+    FollowUpActionFactory(forum=round_table.forum, round_table=round_table, progress=40)
+
+    call_command("migrate", "actions", "0012", verbosity=0)
+    try:
+        assert FollowUpAction.objects.values_list("progress", flat=True).count() == 2
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE actions_followupaction SET progress = progress + 1")
+            cursor.execute("SELECT SUM(actions), SUM(progress_sum) FROM actions_actiontally")
+            assert cursor.fetchone() == (2, 42)  # 0 and 40, one more each
+    finally:
+        call_command("migrate", verbosity=0)
+
+    assert triggers.missing(connection) == []
+    assert sorted(FollowUpAction.objects.values_list("progress", flat=True)) == [1, 41]
+    FollowUpActionFactory(forum=round_table.forum, round_table=round_table, progress=None)
+    assert_in_step()
