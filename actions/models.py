@@ -441,6 +441,10 @@ def _from_the_record():
 
 
 class StatusChangeQuerySet(models.QuerySet):
+    def from_the_record(self):
+        """The entries load_gfmd writes when it creates an action."""
+        return self.filter(_from_the_record())
+
     def news(self):
         """Entries that are news: made by someone in the portal, not the GFMD record's own
         entries (loading the record is not this week's activity)."""

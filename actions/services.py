@@ -241,6 +241,9 @@ def action_restate_from_record(
         current.progress = progress
         current.version += 1
         current.save(update_fields=["status_assumed", "progress", "version", "updated_at"])
+        # The history's first entry is the record's own statement too ("Recorded as in
+        # progress, 0%" from an older record): it says the same now.
+        StatusChange.objects.from_the_record().filter(action=current).update(progress=progress)
     action.status_assumed, action.progress = current.status_assumed, current.progress
     action.version = current.version
 

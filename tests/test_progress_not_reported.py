@@ -205,8 +205,9 @@ def test_the_counts_follow_progress_coming_and_going(secretariat_user):
 def test_a_portal_loaded_with_placeholders_loses_them_once_and_keeps_reports(
     secretariat_user, record
 ):
-    # As the older record left them: 0 % on every action not completed.
+    # As the older record left them: 0 % on every action not completed, and in its history.
     FollowUpAction.objects.exclude(status=Status.COMPLETED).update(progress=0)
+    StatusChange.objects.filter(progress=None).update(progress=0)
     reported = FollowUpAction.objects.get(slug="rcp-consultation")
     action_change_status(
         action=reported, changed_by=secretariat_user, status="in_progress", progress=0, note="0."
@@ -221,6 +222,13 @@ def test_a_portal_loaded_with_placeholders_loses_them_once_and_keeps_reports(
     )
     reported.refresh_from_db()
     assert reported.progress == 0  # a report is never overwritten
+    # The record's own first entries say "not reported" too, but of the action reported on.
+    first_entries = StatusChange.objects.filter(old_status="", changed_by=None)
+    assert set(first_entries.exclude(progress=None).values_list("action__slug", flat=True)) == {
+        "compendium-bilateral-temporary-labour-arrangements",
+        "iom-cms-conference-2008",
+        reported.slug,
+    }
     assert "0 created, 0 updated, 18 unchanged" in load()
 
 
