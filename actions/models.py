@@ -505,6 +505,12 @@ class StatusChange(models.Model):
         return self.old_status == "" and self.changed_by_id is None
 
     @property
+    def is_from_the_record(self):
+        """The entry load_gfmd wrote when it created the action (its note is in English):
+        the one instance of _from_the_record()."""
+        return self.old_status == "" and self.changed_by_id is None
+
+    @property
     def is_confirmation(self):
         """A report that changed nothing: same status, same progress, with a note."""
         return self.old_status == self.new_status and self.old_progress == self.progress

@@ -234,3 +234,22 @@ def test_a_refused_sign_in_says_so_in_the_portals_words(client, observer, langua
     html = response.content.decode()
     assert refusal in html.replace("&#x27;", "’").replace("'", "’")
     assert "clave" not in html
+
+
+def test_the_records_own_words_on_an_action_page_say_they_are_english(client, observer):
+    """The record's note in the history and a forum's month ("October 2008") are English
+    inside a French page."""
+    from django.core.management import call_command
+
+    from actions.models import FollowUpAction
+
+    call_command("load_gfmd", stdout=io.StringIO())
+    secondment = FollowUpAction.objects.get(slug="iom-expert-seconded-philippine-task-force")
+    client.force_login(observer)
+
+    page = client.get(
+        reverse("action_detail", args=[secondment.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+
+    assert '<div class="note" translate="no" lang="en">Recorded from the GFMD record' in page
+    assert '<span lang="en">October 2008</span>' in page
