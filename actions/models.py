@@ -502,12 +502,8 @@ class StatusChange(models.Model):
 
     @property
     def is_from_the_record(self):
-        return self.old_status == "" and self.changed_by_id is None
-
-    @property
-    def is_from_the_record(self):
         """The entry load_gfmd wrote when it created the action (its note is in English):
-        the one instance of _from_the_record()."""
+        _from_the_record() of one entry."""
         return self.old_status == "" and self.changed_by_id is None
 
     @property
