@@ -271,3 +271,18 @@ def test_sources_are_named_as_documents_never_as_file_names(record):
     for action in FollowUpAction.objects.all():
         assert ".txt" not in action.source_reference, action.slug
         assert action.history.last().note.count(".txt") == 0, action.slug
+
+
+def test_hedged_statements_keep_their_hedge(record):
+    """Seed 004 says Belgium "has requested that the MIDA approach/project be discussed",
+    and IOM's support was "to the extent the other agencies and the Belgians want and need
+    such assistance": the record says no more than that."""
+    mida = Involvement.objects.get(organisation__acronym="DRC", session__code="1.4").detail
+    assert "has requested that the MIDA approach/project be discussed in session 1.4" in mida
+    assert "is discussed" not in mida
+    advisory = Involvement.objects.get(
+        organisation__acronym="IOM", session=None, role=Involvement.Role.ADVISORY
+    ).detail
+    assert "to the extent the other agencies and the Belgians want and need such assistance" in (
+        advisory
+    )
