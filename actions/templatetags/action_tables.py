@@ -107,7 +107,6 @@ class _TableRows:
         self.agency_urls = {}
         self.overdue_flag = _overdue_flag()
         self.assumed_note = _assumed_note()
-        self.percent = gettext("%(progress)s%%")  # as actions.wording.percent says it
         self.progress_not_reported = format_html(
             '<span class="muted">{}</span>', progress_in_words(None)
         )
@@ -171,7 +170,7 @@ class _TableRows:
             '<span class="progress"><progress max="100" value="{}" aria-hidden="true">'
             "</progress>{}</span>",
             action.progress,
-            self.percent % {"progress": action.progress},
+            percent(action.progress),
         )
 
     def due(self, action):
