@@ -318,3 +318,27 @@ def test_the_unsubscribe_page_asks_then_unsubscribes_once(live_server, page, sho
     assert DigestPreference.objects.get(user=ilo_focal_point).receives_digests is False
     page.goto(link)
     expect(page.locator("main")).to_contain_text("already been used")
+
+
+def test_a_refused_sign_in_keeps_the_username_and_says_why_in_the_pages_language(
+    live_server, browser, shot, observer
+):
+    """agencies.forms.SignInForm: the portal's own words for a refused sign-in (Django's
+    Spanish said "clave"); the username stays typed, the password does not."""
+    context = browser.new_context(locale="es-ES", extra_http_headers={"Accept-Language": "es"})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", observer.username)
+        page.fill("#id_password", "not the password")
+        page.locator("form button[type=submit]").last.click()
+
+        expect(page.locator("main")).to_contain_text(
+            "Introduzca un nombre de usuario y una contraseña correctos."
+        )
+        expect(page.locator("#id_username")).to_have_value(observer.username)
+        expect(page.locator("#id_password")).to_have_value("")
+        shot(page, "sign-in-refused-es")
+        assert "/accounts/login/" in page.url
+    finally:
+        context.close()
