@@ -6,8 +6,13 @@ from agencies.admin import PortalModelAdmin
 from roundtables.admin import RoundTableListFilter
 
 from .forms import FIELD_LABELS
-from .models import FollowUpAction, StatusChange
-from .services import EDITABLE_FIELDS, action_record_created, action_update
+from .models import ORGANISATION_SETS, FollowUpAction, StatusChange
+from .services import (
+    EDITABLE_FIELDS,
+    action_record_created,
+    action_update,
+    check_organisation_roles,
+)
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -33,7 +38,7 @@ class FollowUpActionAdminForm(forms.ModelForm):
 
     class Meta:
         model = FollowUpAction
-        fields = ["slug", *EDITABLE_FIELDS, "partners"]
+        fields = ["slug", *EDITABLE_FIELDS, *ORGANISATION_SETS]
         labels = FIELD_LABELS
 
     def __init__(self, *args, **kwargs):
@@ -53,6 +58,10 @@ class FollowUpActionAdminForm(forms.ModelForm):
                         "Reload the page to see the current values."
                     )
                 )
+        # The service's own rule, here so the page says it instead of failing on save.
+        check_organisation_roles(
+            cleaned.get("lead"), {name: cleaned.get(name) or [] for name in ORGANISATION_SETS}
+        )
         return cleaned
 
 
@@ -63,7 +72,7 @@ class FollowUpActionAdmin(PortalModelAdmin):
     list_filter = ["status", "forum", ("round_table", RoundTableListFilter), "lead"]
     list_select_related = ["lead", "forum"]
     search_fields = ["title", "description", "lead__acronym"]
-    autocomplete_fields = ["forum", "round_table", "session", "lead", "partners"]
+    autocomplete_fields = ["forum", "round_table", "session", "lead", *ORGANISATION_SETS]
     date_hierarchy = "due_date"
     # Status and progress change only through the status service, which keeps the history.
     readonly_fields = [
@@ -96,7 +105,7 @@ class FollowUpActionAdmin(PortalModelAdmin):
             action=obj,
             updated_by=request.user,
             expected_version=form.cleaned_data.get("read_version"),
-            partners=form.cleaned_data["partners"],
+            **{name: form.cleaned_data[name] for name in ORGANISATION_SETS},
             **{
                 name: form.cleaned_data[name]
                 for name in EDITABLE_FIELDS

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from agencies.models import Organisation
 from roundtables.models import Forum, RoundTable, Session
 
-from .models import FollowUpAction
+from .models import ORGANISATION_SETS, FollowUpAction
 
 AUDIT_LIMIT = 25
 # Bookkeeping that changes with every save; the status history already tells that story.
@@ -108,7 +108,7 @@ def _entries(records, limit):
         for change in changes:
             if change.field in RELATED:
                 wanted[change.field].update(v for v in (change.old, change.new) if v)
-            elif change.field == "partners":
+            elif change.field in ORGANISATION_SETS:
                 for rows in (change.old, change.new):
                     partner_ids.update(row["organisation"] for row in rows)
     names = {
@@ -127,7 +127,7 @@ def _entries(records, limit):
             field = fields.get(change.field)
             label = str(field.verbose_name if field else change.field).capitalize()
             is_content = _is_content(field)
-            if change.field == "partners":
+            if change.field in ORGANISATION_SETS:
                 old = ", ".join(sorted(acronyms.get(r["organisation"], "?") for r in change.old))
                 new = ", ".join(sorted(acronyms.get(r["organisation"], "?") for r in change.new))
                 shown.append(FieldChange(label, old or "–", new or "–", is_content))

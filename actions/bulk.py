@@ -185,7 +185,7 @@ def check(
     leads: dict[int, Organisation],
     today: datetime.date,
 ) -> Outcome:
-    """What this proposal would do to `action` (read with its partners), without writing."""
+    """What this proposal would do to `action` (read with its participants), without writing."""
     if action is None:
         return _refused(proposal, _("No action has the ID %(id)s.") % {"id": proposal.action_id})
     if not viewer.can_report_on(action):
@@ -193,7 +193,7 @@ def check(
             proposal,
             _(
                 "Not your organisation's action: only the secretariat and the focal points "
-                "of its lead and partners can change it."
+                "of the organisations taking part in it can change it."
             ),
             action,
         )
@@ -255,7 +255,7 @@ def _read(
     """The actions and the new leads the proposals name, in three queries whatever their number."""
     actions = (
         FollowUpAction.objects.select_related("lead")
-        .prefetch_related("partners")
+        .prefetch_related("participants")
         .in_bulk({p.action_id for p in proposals})
     )
     lead_ids = {p.lead_id for p in proposals if isinstance(p.lead_id, int)}

@@ -18,6 +18,7 @@ import csv
 import io
 import itertools
 import operator
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from .filters import DEFAULT_SORT, sort_order
-from .models import FollowUpAction, StatusChange, overdue_condition
+from .models import ActionParticipant, FollowUpAction, StatusChange, overdue_condition
 
 CHUNK_SIZE = 2000
 # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark.
@@ -38,6 +39,7 @@ ID_HEADER = "ID"
 PROGRESS_HEADER = pgettext_lazy("spreadsheet column", "Progress (%)")
 # Whether the status is only the default (FollowUpAction.status_assumed), in both downloads.
 STATUS_ASSUMED_HEADER = pgettext_lazy("spreadsheet column", "Status assumed")
+DEVELOPED_BY_HEADER = pgettext_lazy("spreadsheet column", "Developed by")
 HEADER = [
     ID_HEADER,
     pgettext_lazy("spreadsheet column", "Title"),
@@ -46,6 +48,7 @@ HEADER = [
     PROGRESS_HEADER,
     pgettext_lazy("spreadsheet column", "Lead"),
     pgettext_lazy("spreadsheet column", "Partners"),
+    DEVELOPED_BY_HEADER,
     pgettext_lazy("spreadsheet column", "Forum"),
     pgettext_lazy("spreadsheet column", "Round table"),
     pgettext_lazy("spreadsheet column", "Session"),
@@ -190,7 +193,8 @@ def csv_lines(queryset, site_url, sort=DEFAULT_SORT):
         ),
         latest_note=_latest_note(),
     )
-    return _lines(header, rows, zone, detail_url, words)
+    others = other_leads_and_developers(queryset)
+    return _lines(header, rows, zone, detail_url, words, others)
 
 
 @dataclass(frozen=True)
@@ -204,10 +208,10 @@ class _CsvWords:
     round_table_name: Callable[[int | None, str], str]
 
 
-def _lines(header, rows, zone, detail_url, words):
+def _lines(header, rows, zone, detail_url, words, others):
     yield BYTE_ORDER_MARK + _written([header])
     for chunk in _chunks(rows, CHUNK_SIZE):
-        yield _written(_csv_rows(chunk, zone, detail_url, words))
+        yield _written(_csv_rows(chunk, zone, detail_url, words, others))
 
 
 def rows_with_partners(queryset, sort, fields, **annotations):
@@ -228,12 +232,39 @@ def rows_with_partners(queryset, sort, fields, **annotations):
     return _with_partners(rows)
 
 
+def other_leads_and_developers(queryset):
+    """{action id: {role: acronyms}} of the co-leads and developers of the actions of
+    `queryset`, for the few that have any (most have one lead and name no developer), in
+    one query beside the rows'. The lead's cell names the lead, then its co-leads."""
+    found = defaultdict(lambda: defaultdict(list))
+    rows = (
+        ActionParticipant.objects.filter(
+            role__in=[ActionParticipant.Role.CO_LEAD, ActionParticipant.Role.DEVELOPER],
+            action__in=queryset.order_by().values("pk"),
+        )
+        .order_by("organisation__acronym")
+        .values_list("action_id", "role", "organisation__acronym")
+    )
+    for action_id, role, acronym in rows.iterator(chunk_size=CHUNK_SIZE):
+        found[action_id][role].append(acronym)
+    return found
+
+
+def leads_and_developers(others, pk, lead):
+    """(the lead's cell, the developers' cell) of one action, from other_leads_and_developers()."""
+    if pk not in others:
+        return lead or "", ""
+    mine = others[pk]
+    leads = [lead, *mine[ActionParticipant.Role.CO_LEAD]] if lead else []
+    return "; ".join(leads), "; ".join(mine[ActionParticipant.Role.DEVELOPER])
+
+
 def action_url_pattern(site_url):
     """An action's address with "{}" for its id: reverse() once, not once per row."""
     return site_url + reverse("action_detail", args=[0])[:-2] + "{}/"
 
 
-def _csv_rows(chunk, zone, detail_url, words):
+def _csv_rows(chunk, zone, detail_url, words, others):
     for values, partners in chunk:
         (
             pk,
@@ -256,14 +287,16 @@ def _csv_rows(chunk, zone, detail_url, words):
             latest_note,
             source_reference,
         ) = values
+        leads, developers = leads_and_developers(others, pk, lead)
         yield [
             pk,
             spreadsheet_safe(title),
             words.statuses[status],
             words.assumed[status_assumed],
             progress,
-            spreadsheet_safe(lead),
+            spreadsheet_safe(leads),
             spreadsheet_safe("; ".join(partners)),
+            spreadsheet_safe(developers),
             spreadsheet_safe(forum),
             spreadsheet_safe(words.round_table_name(round_table_number, round_table_theme)),
             spreadsheet_safe(session),

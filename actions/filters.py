@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Organisation
 from roundtables.selectors import ForumTree, forum_tree_choices
 
-from .models import ActionsOfOrganisations, FollowUpAction, partnered_by
+from .models import ActionsOfOrganisations, FollowUpAction, led_by, partnered_by
 from .search import search_actions
 from .services import day_in_words
 from .widgets import IsoDateInput, ManyOptionsSelect, RecordOptionsSelect, dependent_choices_data
@@ -351,9 +351,10 @@ class FollowUpActionFilter(django_filters.FilterSet):
         return queryset  # filter_organisation reads it
 
     def filter_lead(self, queryset, name, value):
-        # By id, not through the organisation's acronym: with the id in the SQL the planner
-        # knows from its statistics how many actions this organisation leads.
-        return queryset.filter(lead_id=self.organisation_ids[value])
+        # Lead or co-lead, from ActionParticipant's rows of the leading roles. By id, not
+        # through the organisation's acronym: with the id in the SQL the planner knows from
+        # its statistics how many actions this organisation leads.
+        return queryset.filter(pk__in=led_by([self.organisation_ids[value]]))
 
     def filter_partner(self, queryset, name, value):
         return queryset.filter(pk__in=partnered_by([self.organisation_ids[value]]))

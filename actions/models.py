@@ -120,7 +120,7 @@ class FollowUpActionQuerySet(models.QuerySet):
 
     def for_list(self):
         """What a row of the action table shows, in a fixed number of queries."""
-        return self.for_list_without_partners().prefetch_related(_partner_list())
+        return self.for_list_without_partners().prefetch_related(*_partner_list())
 
     def for_list_without_partners(self):
         """for_list(), less the partners: for several short lists that read the partners of
@@ -130,19 +130,29 @@ class FollowUpActionQuerySet(models.QuerySet):
     def for_detail(self):
         return self.select_related(
             "lead", "forum__host_government", "round_table", "session__round_table"
-        ).prefetch_related("partners")
+        ).prefetch_related("co_leads", "partners", "developed_by", "participants")
 
 
 def _partner_list():
-    # Partners as a plain list: action.partners.all() built a manager and a queryset for
-    # each row, a tenth of the rows' rendering.
-    return models.Prefetch("partners", to_attr="partner_list")
+    # Partners and co-leads in one query, from ActionParticipant (a list page stays within
+    # its queries), as plain lists: action.partners.all() built a manager and a queryset
+    # for each row, a tenth of the rows' rendering. FollowUpAction.partner_list and
+    # co_lead_list read them.
+    rows = (
+        ActionParticipant.objects.filter(
+            role__in=[ActionParticipant.Role.CO_LEAD, ActionParticipant.Role.PARTNER]
+        )
+        .select_related("organisation")
+        .order_by("organisation__acronym")
+    )
+    return (models.Prefetch("participants", queryset=rows, to_attr="listed_participants"),)
 
 
 def prefetch_partners(*action_lists):
-    """The partners of the actions of every list, in one query, as for_list() reads them."""
+    """The partners and co-leads of the actions of every list, in one query each, as
+    for_list() reads them."""
     models.prefetch_related_objects(
-        [action for actions in action_lists for action in actions], _partner_list()
+        [action for actions in action_lists for action in actions], *_partner_list()
     )
 
 
@@ -181,6 +191,15 @@ class ActionsOfOrganisations:
         return FollowUpAction.objects.count_for_organisations(self.organisation_ids)
 
 
+def led_by(organisation_ids):
+    """Ids of actions the organisations lead or co-lead, as a subquery."""
+    return (
+        participations_of(organisation_ids)
+        .filter(role__in=ActionParticipant.LEADING_ROLES)
+        .values("action_id")
+    )
+
+
 def partnered_by(organisation_ids):
     """Ids of actions the organisations partner in, as a subquery."""
     return FollowUpAction.partners.through.objects.filter(organisation__in=organisation_ids).values(
@@ -198,7 +217,9 @@ ACTION_FIELD_NAMES = {
     "round_table": _("round table"),
     "session": _("session"),
     "lead": pgettext_lazy("organisation's role in an action", "lead"),
+    "co_leads": pgettext_lazy("organisation's role in an action", "co-leads"),
     "partners": pgettext_lazy("organisation's role in an action", "partners"),
+    "developed_by": pgettext_lazy("organisation's role in an action", "developed by"),
     "status": pgettext_lazy("of an action", "status"),
     "progress": pgettext_lazy("of an action", "progress"),
     "status_assumed": pgettext_lazy("of an action", "status assumed"),
@@ -208,6 +229,10 @@ ACTION_FIELD_NAMES = {
     "source_reference": _("source reference"),
     "note": pgettext_lazy("written with a status report", "note"),
 }
+
+
+# An action's sets of organisations besides its lead, as its many-to-many fields name them.
+ORGANISATION_SETS = ("co_leads", "partners", "developed_by")
 
 
 class FollowUpAction(models.Model):
@@ -259,11 +284,27 @@ class FollowUpAction(models.Model):
         related_name="led_actions",
         verbose_name=ACTION_FIELD_NAMES["lead"],
     )
+    # Leading beside the lead, as equals: "under the leadership of the Governments of
+    # Morocco and Spain" is a lead (the first named) and a co-lead.
+    co_leads = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="co_led_actions",
+        verbose_name=ACTION_FIELD_NAMES["co_leads"],
+    )
     partners = models.ManyToManyField(
         Organisation,
         blank=True,
         related_name="partnered_actions",
         verbose_name=ACTION_FIELD_NAMES["partners"],
+    )
+    # Who carried out the work, where a source says so and it is not the lead: "IOM
+    # recently developed a Compendium ..." under Morocco's and Spain's leadership.
+    developed_by = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="developed_actions",
+        verbose_name=ACTION_FIELD_NAMES["developed_by"],
     )
 
     # Changed only through actions.services.action_change_status().
@@ -312,7 +353,7 @@ class FollowUpAction(models.Model):
     # The audit trail: every saved version of the action, partners included, with who saved
     # it (django-simple-history). Status reports are also in StatusChange, with their notes.
     audit_trail = AuditTrail(
-        m2m_fields=[partners],
+        m2m_fields=[co_leads, partners, developed_by],
         excluded_fields=["updated_at", "creation_token"],
         related_name="audit_entries",
     )
@@ -367,6 +408,19 @@ class FollowUpAction(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def partner_list(self):
+        """The partners, as read by for_list() or prefetch_partners()."""
+        return self._listed(ActionParticipant.Role.PARTNER)
+
+    @property
+    def co_lead_list(self):
+        """The co-leads, as read by for_list() or prefetch_partners()."""
+        return self._listed(ActionParticipant.Role.CO_LEAD)
+
+    def _listed(self, role):
+        return [row.organisation for row in self.listed_participants if row.role == role]
 
     def natural_key(self):
         return (self.slug,)
@@ -513,11 +567,13 @@ class StatusChange(models.Model):
 
 
 class ActionParticipant(models.Model):
-    """An organisation leading or partnering in an action: "lead or partner" as one table.
+    """An organisation taking part in an action, as lead, co-lead, partner or the one that
+    developed it: "the actions of an organisation" as one table.
 
-    Derived data, written only by the database: triggers (migration 0007) add and remove a
-    row whenever an action's lead or its partners change, whoever changes them (the
-    services, the admin, bulk inserts, SQL). Never write these rows from Python.
+    Derived data, written only by the database: triggers (actions/triggers.py) add and
+    remove a row whenever an action's lead, co-leads, partners or developers change, whoever
+    changes them (the services, the admin, bulk inserts, SQL). Never write these rows from
+    Python.
 
     Why it exists: "actions an organisation leads or partners in" spans two tables, so the
     planner could not tell a small organisation (100 actions) from a busy one (30,000) and
@@ -528,7 +584,12 @@ class ActionParticipant(models.Model):
 
     class Role(models.TextChoices):
         LEAD = "lead", pgettext_lazy("organisation's role in an action", "Lead")
+        CO_LEAD = "co_lead", pgettext_lazy("organisation's role in an action", "Co-lead")
         PARTNER = "partner", pgettext_lazy("organisation's role in an action", "Partner")
+        DEVELOPER = "developer", pgettext_lazy("organisation's role in an action", "Developed by")
+
+    # The roles of organisations that lead an action (the lead and its co-leads).
+    LEADING_ROLES = (Role.LEAD, Role.CO_LEAD)
 
     action = models.ForeignKey(
         FollowUpAction, on_delete=models.CASCADE, related_name="participants", db_index=False

@@ -3,7 +3,7 @@
 - Secretariat staff (group "Secretariat" or superusers) create and edit actions and
   report on any of them.
 - A focal point reports status, progress and notes on actions their organisations
-  lead or partner in, and reads everything else.
+  lead, co-lead, partner in or developed, and reads everything else.
 - Anyone else signed in reads.
 
 Views ask these functions; templates get their answers from the views.
@@ -64,7 +64,8 @@ class Viewer:
             return False
         if action.lead_id in mine:
             return True
-        return any(partner.id in mine for partner in action.partners.all())
+        # Co-leads, partners and developers alike, from the one table that holds them all.
+        return any(row.organisation_id in mine for row in action.participants.all())
 
 
 def get_action_for_reading(pk: int) -> FollowUpAction:

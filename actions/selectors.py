@@ -13,11 +13,10 @@ from agencies.models import Organisation
 
 from .filters import sort_order
 from .models import (
-    ActionParticipant,
     ActionsOfOrganisations,
     ActionTally,
     FollowUpAction,
-    participations_of,
+    led_by,
 )
 
 if TYPE_CHECKING:
@@ -94,8 +93,9 @@ def list_count(filterset: FollowUpActionFilter, scope: ActionsOfOrganisations | 
         return organisation_scope.count()
     lead_id = filterset.chosen_lead_id()
     if lead_id is not None and narrowing in ({"lead"}, {"organisation", "role"}):
-        # One lead per action: its lead rows in ActionParticipant are its actions.
-        return participations_of([lead_id]).filter(role=ActionParticipant.Role.LEAD).count()
+        # An organisation leads an action once, as lead or co-lead: its rows of those roles
+        # in ActionParticipant are its actions.
+        return led_by([lead_id]).count()
     if narrowing <= {"status"}:
         statuses = filterset.form.cleaned_data["status"] if narrowing else None
         return ActionTally.objects.action_count(statuses)

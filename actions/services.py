@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
@@ -279,6 +279,8 @@ def action_create(
     *,
     created_by: User | None,
     partners: Iterable[Organisation] = (),
+    co_leads: Iterable[Organisation] = (),
+    developed_by: Iterable[Organisation] = (),
     note: str = "",
     from_record: bool = False,
     creation_token: uuid.UUID | None = None,
@@ -298,6 +300,12 @@ def action_create(
         if existing is not None:
             raise ActionAlreadyCreated(existing)
     action = FollowUpAction(creation_token=creation_token, **fields)
+    organisation_sets = {
+        "co_leads": list(co_leads),
+        "partners": list(partners),
+        "developed_by": list(developed_by),
+    }
+    check_organisation_roles(action.lead, organisation_sets)
     action._history_user = created_by  # type: ignore[attr-defined]  # for the audit trail
     adjusted = settle_status(
         action,
@@ -318,7 +326,8 @@ def action_create(
         try:
             with transaction.atomic():
                 action.save(force_insert=True)
-                action.partners.set(partners)
+                for name, organisations in organisation_sets.items():
+                    getattr(action, name).set(organisations)
                 action_record_created(action=action, created_by=created_by, note=note)
         except IntegrityError:
             # The unique indexes decide between two forms sent at the same moment.
@@ -360,13 +369,16 @@ def action_update(
     updated_by: User | None,
     expected_version: int | None,
     partners: QuerySet[Organisation] | Collection[Organisation] | None = None,
+    co_leads: QuerySet[Organisation] | Collection[Organisation] | None = None,
+    developed_by: QuerySet[Organisation] | Collection[Organisation] | None = None,
     **fields: Any,
 ) -> tuple[FollowUpAction, list[str]]:
     """Edit what an action is (title, dates, lead, ...), never its status.
 
     Writes only when something differs: an unchanged form leaves no audit entry and keeps
     the version. Returns (the action, the names of the fields it changed, in words: "due date").
-    `partners` is read twice (compared, then set): a queryset or a list, not an iterator.
+    `partners`, `co_leads` and `developed_by` (None: leave as they are) are read twice
+    (compared, then set): a queryset or a list, not an iterator.
     """
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -376,20 +388,54 @@ def action_update(
         changed = [name for name, value in fields.items() if value_differs(current, name, value)]
         for name in changed:
             setattr(current, name, fields[name])
-        partners_changed = partners is not None and set(
-            current.partners.values_list("pk", flat=True)
-        ) != {organisation.pk for organisation in partners}
-        if partners_changed:
-            changed.append("partners")
+        given = {"co_leads": co_leads, "partners": partners, "developed_by": developed_by}
+        changed_sets = [
+            name
+            for name, organisations in given.items()
+            if organisations is not None
+            and set(getattr(current, name).values_list("pk", flat=True))
+            != {organisation.pk for organisation in organisations}
+        ]
+        changed.extend(changed_sets)
         if not changed:
             return current, []
         current.full_clean()
+        if "lead" in changed or changed_sets:
+            # The sets as they will be: those given, and the others as they are.
+            check_organisation_roles(
+                current.lead,
+                {
+                    name: getattr(current, name).all() if organisations is None else organisations
+                    for name, organisations in given.items()
+                },
+            )
         current.version += 1
         current._history_user = updated_by  # type: ignore[attr-defined]  # for the audit trail
-        if partners_changed and partners is not None:
-            current.partners.set(partners)
+        for name in changed_sets:
+            getattr(current, name).set(given[name])
         current.save()
     return current, [str(ACTION_FIELD_NAMES[name]) for name in changed]
+
+
+def check_organisation_roles(
+    lead: Organisation | None, organisation_sets: Mapping[str, Iterable[Organisation]]
+) -> None:
+    """A co-lead is neither the lead nor a partner: an organisation leads an action once.
+    (A developer may be anything else too: IOM may develop what it partners in.)"""
+    co_leads = {organisation.pk: organisation for organisation in organisation_sets["co_leads"]}
+    partners = {organisation.pk for organisation in organisation_sets["partners"]}
+    errors = {}
+    if lead is not None and lead.pk in co_leads:
+        errors["co_leads"] = _("%(organisation)s is the lead: it cannot be a co-lead too.") % {
+            "organisation": lead.acronym
+        }
+    both = sorted(organisation.acronym for pk, organisation in co_leads.items() if pk in partners)
+    if both:
+        errors["partners"] = _("A co-lead cannot be a partner too: %(organisations)s.") % {
+            "organisations": ", ".join(both)
+        }
+    if errors:
+        raise ValidationError(errors)
 
 
 def value_differs(instance: models.Model, name: str, value: Any) -> bool:

@@ -22,6 +22,8 @@ from .models import ActionParticipant, ActionTally, FollowUpAction
 
 ACTION = FollowUpAction._meta.db_table
 PARTNERS = FollowUpAction.partners.through._meta.db_table
+CO_LEADS = FollowUpAction.co_leads.through._meta.db_table  # migration 0014
+DEVELOPERS = FollowUpAction.developed_by.through._meta.db_table  # migration 0014
 PARTICIPANT = ActionParticipant._meta.db_table
 TALLY = ActionTally._meta.db_table
 
@@ -43,6 +45,9 @@ class TriggerSet:
     # (table, column) the triggers name that a migration added after the tables: on a
     # database migrated back before it, these triggers cannot be installed.
     columns: tuple[tuple[str, str], ...] = ()
+    # Which rows of the derived table these triggers keep (an SQL condition), when other
+    # sets keep others; empty: all of them.
+    owned_rows: str = ""
 
     @property
     def tables(self):
@@ -65,14 +70,78 @@ ADD_LEAD = (
     f"SELECT NEW.id, NEW.lead_id, 'lead' WHERE NEW.lead_id IS NOT NULL"
 )
 REMOVE_LEAD = f"DELETE FROM {PARTICIPANT} WHERE action_id = OLD.id AND role = 'lead'"
-ADD_PARTNER = (
-    f"INSERT INTO {PARTICIPANT} (action_id, organisation_id, role) "
-    f"VALUES (NEW.followupaction_id, NEW.organisation_id, 'partner')"
+
+
+def _add_member(table_role):
+    return (
+        f"INSERT INTO {PARTICIPANT} (action_id, organisation_id, role) "
+        f"VALUES (NEW.followupaction_id, NEW.organisation_id, '{table_role}')"
+    )
+
+
+def _remove_member(table_role):
+    return (
+        f"DELETE FROM {PARTICIPANT} WHERE action_id = OLD.followupaction_id "
+        f"AND organisation_id = OLD.organisation_id AND role = '{table_role}'"
+    )
+
+
+ADD_PARTNER = _add_member("partner")
+REMOVE_PARTNER = _remove_member("partner")
+
+# The organisation sets of an action other than its partners (migration 0014), each kept
+# as the partners are: (the link table, the role of its rows, the trigger's base name).
+MEMBER_TABLES = (
+    (CO_LEADS, "co_lead", "participant_co_lead"),
+    (DEVELOPERS, "developer", "participant_developer"),
 )
-REMOVE_PARTNER = (
-    f"DELETE FROM {PARTICIPANT} WHERE action_id = OLD.followupaction_id "
-    f"AND organisation_id = OLD.organisation_id AND role = 'partner'"
-)
+
+
+def _member_function(base, role):
+    return f"""
+        CREATE OR REPLACE FUNCTION {base}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP IN ('UPDATE', 'DELETE') THEN
+                {_remove_member(role)};
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                {_add_member(role)};
+            END IF;
+            RETURN NULL;
+        END $$
+        """
+
+
+def _member_postgresql_trigger(table, base):
+    return (
+        base,
+        table,
+        f"CREATE OR REPLACE TRIGGER {base} AFTER INSERT OR UPDATE OR DELETE "
+        f"ON {table} FOR EACH ROW EXECUTE FUNCTION {base}()",
+    )
+
+
+def _member_sqlite_triggers(table, role, base):
+    return (
+        (
+            f"{base}_insert",
+            table,
+            f"CREATE TRIGGER {base}_insert AFTER INSERT ON {table} BEGIN {_add_member(role)}; END",
+        ),
+        (
+            f"{base}_delete",
+            table,
+            f"CREATE TRIGGER {base}_delete AFTER DELETE ON {table} "
+            f"BEGIN {_remove_member(role)}; END",
+        ),
+        (
+            f"{base}_update",
+            table,
+            f"CREATE TRIGGER {base}_update AFTER UPDATE ON {table} "
+            f"BEGIN {_remove_member(role)}; {_add_member(role)}; END",
+        ),
+    )
+
 
 PARTICIPANTS = TriggerSet(
     derived_table=PARTICIPANT,
@@ -157,6 +226,32 @@ PARTICIPANTS = TriggerSet(
         UNION ALL
         SELECT followupaction_id, organisation_id, 'partner' FROM {PARTNERS}
     """,
+    owned_rows="role IN ('lead', 'partner')",
+)
+
+# ActionParticipant's co-lead and developer rows (migration 0014), a set of their own so
+# that a database migrated back before 0014 still gets the lead and partner triggers.
+MEMBERS = TriggerSet(
+    derived_table=PARTICIPANT,
+    source_tables=(CO_LEADS, DEVELOPERS),
+    postgresql_functions=tuple(
+        _member_function(base, role) for _table, role, base in MEMBER_TABLES
+    ),
+    postgresql_triggers=tuple(
+        _member_postgresql_trigger(table, base) for table, _role, base in MEMBER_TABLES
+    ),
+    sqlite_triggers=tuple(
+        trigger
+        for table, role, base in MEMBER_TABLES
+        for trigger in _member_sqlite_triggers(table, role, base)
+    ),
+    refill=f"""
+        INSERT INTO {PARTICIPANT} (action_id, organisation_id, role)
+        SELECT followupaction_id, organisation_id, 'co_lead' FROM {CO_LEADS}
+        UNION ALL
+        SELECT followupaction_id, organisation_id, 'developer' FROM {DEVELOPERS}
+    """,
+    owned_rows="role IN ('co_lead', 'developer')",
 )
 
 
@@ -278,13 +373,14 @@ TALLIES = TriggerSet(
     columns=((TALLY, "reported"),),  # migration 0013
 )
 
-TRIGGER_SETS = (PARTICIPANTS, TALLIES)
+TRIGGER_SETS = (PARTICIPANTS, MEMBERS, TALLIES)
 
 
 def installable(connection):
     """The trigger sets whose tables (and columns) are all there: none before the actions app
-    is migrated (or after it is migrated to zero), only ActionParticipant's at 0007 to 0012
-    (migration 0013 puts back ActionTally's of then when migrated back)."""
+    is migrated (or after it is migrated to zero); before 0014 not those of the co-lead and
+    developer tables; before 0013 not ActionTally's (migration 0013 puts back those of
+    then)."""
     existing = set(connection.introspection.table_names())
     return [
         trigger_set
@@ -372,7 +468,8 @@ def rebuild(connection, trigger_sets=TRIGGER_SETS):
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for trigger_set in trigger_sets:
             if trigger_set in existing:
-                cursor.execute(f"DELETE FROM {trigger_set.derived_table}")
+                where = f" WHERE {trigger_set.owned_rows}" if trigger_set.owned_rows else ""
+                cursor.execute(f"DELETE FROM {trigger_set.derived_table}{where}")
                 cursor.execute(trigger_set.refill)
 
 

@@ -31,10 +31,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from actions.export import (
+    DEVELOPED_BY_HEADER,
     ID_HEADER,
     STATUS_ASSUMED_HEADER,
     action_url_pattern,
     assumed_words,
+    leads_and_developers,
+    other_leads_and_developers,
     round_table_namer,
     rows_with_partners,
     spreadsheet_safe,
@@ -84,6 +87,7 @@ COLUMNS = (
     Column("link", pgettext_lazy("spreadsheet column", "Link"), 40),
     # Last, so the columns people fill in keep their letters.
     Column("status_assumed", STATUS_ASSUMED_HEADER, 24),
+    Column("developed_by", DEVELOPED_BY_HEADER, 14),
 )
 # {column key: its header}, for the import (which reads these headers) and the "How to".
 HEADERS = {column.key: column.header for column in COLUMNS}
@@ -181,6 +185,7 @@ def write_workbook(file, queryset, sort, site_url, *, due_date_editable=False):
     statuses = status_labels()
     assumed = assumed_words()
     round_table_name = round_table_namer()
+    others = other_leads_and_developers(queryset)
     rows = 0
     for values, partners in rows_with_partners(queryset, sort, VALUES):
         (
@@ -197,12 +202,13 @@ def write_workbook(file, queryset, sort, site_url, *, due_date_editable=False):
             status,
             progress,
         ) = values
+        leads, developers = leads_and_developers(others, pk, lead)
         sheet.append(
             [
                 pk,
                 version,
                 text_cell(title),
-                text_cell(lead),
+                text_cell(leads),
                 text_cell("; ".join(partners)),
                 text_cell(forum),
                 text_cell(round_table_name(round_table_number, round_table_theme)),
@@ -213,6 +219,7 @@ def write_workbook(file, queryset, sort, site_url, *, due_date_editable=False):
                 None,  # the note to write
                 detail_url.format(pk),
                 assumed[status_assumed],
+                text_cell(developers),
             ]
         )
         rows += 1

@@ -1,4 +1,5 @@
-"""ActionParticipant: "lead or partner" kept in step by the database, however actions change.
+"""ActionParticipant: "lead, co-lead, partner or developer" kept in step by the database,
+however actions change.
 
 Each test changes leads and partners one way (services, model saves as the admin makes
 them, queryset updates, bulk inserts, deletes) and compares the participant rows with what
@@ -28,13 +29,19 @@ def rows_the_actions_say():
         (pk, lead_id, LEAD)
         for pk, lead_id in FollowUpAction.objects.exclude(lead=None).values_list("pk", "lead_id")
     }
-    partnered = {
-        (action_id, organisation_id, PARTNER)
-        for action_id, organisation_id in FollowUpAction.partners.through.objects.values_list(
-            "followupaction_id", "organisation_id"
-        )
-    }
-    return led | partnered
+    members = set()
+    for field, role in (
+        (FollowUpAction.partners, PARTNER),
+        (FollowUpAction.co_leads, ActionParticipant.Role.CO_LEAD),
+        (FollowUpAction.developed_by, ActionParticipant.Role.DEVELOPER),
+    ):
+        members |= {
+            (action_id, organisation_id, role)
+            for action_id, organisation_id in field.through.objects.values_list(
+                "followupaction_id", "organisation_id"
+            )
+        }
+    return led | members
 
 
 def assert_in_step():

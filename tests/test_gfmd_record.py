@@ -197,11 +197,20 @@ def test_compendium_is_one_completed_action_citing_both_seeds(record):
     compendium = FollowUpAction.objects.get(title__icontains="Compendium")
     assert compendium.status == FollowUpAction.Status.COMPLETED
     assert compendium.progress == 100
-    assert compendium.lead.acronym == "IOM"
-    assert acronyms(compendium.partners.all()) == {"Morocco", "Spain", "ILO", "OSCE"}
     assert compendium.round_table.number == 1
     assert "Slide presentation “GFMD”" in compendium.source_reference
     assert "to the Seventh Coordination Meeting”" in compendium.source_reference
+
+
+def test_compendium_is_led_by_morocco_and_spain_and_developed_by_iom(record):
+    """Seed 003: "Under the leadership of the Governments of Morocco and Spain and in
+    collaboration with the ILO and the OSCE, IOM recently developed a Compendium"."""
+    compendium = FollowUpAction.objects.get(
+        slug="compendium-bilateral-temporary-labour-arrangements"
+    )
+    assert {compendium.lead.acronym, *acronyms(compendium.co_leads.all())} == {"Morocco", "Spain"}
+    assert acronyms(compendium.partners.all()) == {"ILO", "OSCE"}
+    assert acronyms(compendium.developed_by.all()) == {"IOM"}
 
 
 def test_ipmd_is_proposed_by_the_gmg(record):

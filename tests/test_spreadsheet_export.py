@@ -37,6 +37,7 @@ HEADER = [
     "Note",
     "Link",
     "Status assumed",
+    "Developed by",
 ]
 
 
@@ -94,6 +95,7 @@ def test_one_row_per_action_with_its_context_and_the_columns_to_fill_in(
         "Note": None,
         "Link": f"http://testserver/actions/{action.pk}/",
         "Status assumed": "no",
+        "Developed by": None,
     }
 
 

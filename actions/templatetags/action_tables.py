@@ -139,10 +139,20 @@ class _TableRows:
     def lead(self, action):
         if action.lead is None:
             return self.not_named
-        acronym = action.lead.acronym
+        # The lead, then its co-leads (rare: most actions have one lead).
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (self.agency_url(organisation.acronym), organisation.acronym)
+                for organisation in (action.lead, *action.co_lead_list)
+            ),
+        )
+
+    def agency_url(self, acronym):
         if acronym not in self.agency_urls:
             self.agency_urls[acronym] = reverse("agency_detail", args=[acronym])
-        return format_html('<a href="{}">{}</a>', self.agency_urls[acronym], acronym)
+        return self.agency_urls[acronym]
 
     @staticmethod
     def partners(action):

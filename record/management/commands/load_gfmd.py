@@ -29,7 +29,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from actions.models import FollowUpAction
+from actions.models import ORGANISATION_SETS, FollowUpAction
 from actions.services import (
     EDITABLE_FIELDS,
     action_create,
@@ -60,8 +60,11 @@ FORUM_KEYS = {
 ROUND_TABLE_KEYS = {"number", "theme", "sessions"}
 SESSION_KEYS = {"code", "title", "starts_at", "ends_at", "coordinators"}
 INVOLVEMENT_KEYS = {"forum", "session", "organisation", "role", "detail"}
-# An action in the file: what staff edit, plus its key, partners and reported state.
-ACTION_KEYS = {*EDITABLE_FIELDS, "slug", "partners", "status", "status_assumed", "progress"}
+# An action's organisations besides its lead (ORGANISATION_SETS), each a list of acronyms
+# in the file: what one of them is called in an error message.
+ONE_OF = {"co_leads": "co-lead", "partners": "partner", "developed_by": "developer"}
+# An action in the file: what staff edit, plus its key, organisations and reported state.
+ACTION_KEYS = {*EDITABLE_FIELDS, *ORGANISATION_SETS, "slug", "status", "status_assumed", "progress"}
 TOP_LEVEL_KEYS = {"sources", "organisations", "forums", "involvements", "actions"}
 
 # What the file may change on an action that already exists: what staff may edit, but
@@ -371,17 +374,20 @@ class Command(BaseCommand):
             seen.add(slug)
             fields = self.action_fields(entry, where)
             initial_status = self.action_status(entry, where)
-            partners = [
-                self.organisation(acronym, where, "partner")
-                for acronym in _list(entry, "partners", where)
-            ]
+            organisation_sets = {
+                name: [
+                    self.organisation(acronym, where, ONE_OF[name])
+                    for acronym in _list(entry, name, where)
+                ]
+                for name in ORGANISATION_SETS
+            }
             existing = FollowUpAction.objects.filter(slug=slug).first()
             try:
                 if existing is None:
                     action_create(
                         created_by=None,
                         from_record=True,
-                        partners=partners,
+                        **organisation_sets,
                         note=f"Recorded from the GFMD record ({fields['source_reference']}).",
                         slug=slug,
                         **fields,
@@ -389,7 +395,7 @@ class Command(BaseCommand):
                     )
                     outcome = "created"
                 else:
-                    outcome = self.update_action(existing, fields, partners)
+                    outcome = self.update_action(existing, fields, organisation_sets)
                     if self.restate(existing, initial_status):
                         outcome = "updated"
             except ValidationError as exc:
@@ -464,14 +470,14 @@ class Command(BaseCommand):
         action_restate_from_record(action=action, status_assumed=status_assumed, progress=progress)
         return True
 
-    def update_action(self, action, fields, partners):
+    def update_action(self, action, fields, organisation_sets):
         # Through the service, so the version moves on and an open edit form notices;
         # it writes only what differs.
         _, changed = action_update(
             action=action,
             updated_by=None,
             expected_version=None,
-            partners=partners,
+            **organisation_sets,
             **{name: fields[name] for name in ACTION_DESCRIPTIVE_FIELDS},
         )
         return "updated" if changed else "unchanged"
