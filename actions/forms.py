@@ -4,6 +4,7 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms import BoundField
 from django.utils import timezone
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from agencies.models import Organisation
 from roundtables.models import RoundTable, Session
 from roundtables.selectors import forum_tree_choices
 
-from .models import ACTION_FIELD_NAMES, FollowUpAction
+from .models import ACTION_FIELD_NAMES, ORGANISATION_SETS, FollowUpAction
 from .services import EDITABLE_FIELDS, PROGRESS_RULES, STATUS_DATE_RULES, settle_status
 from .widgets import IsoDateInput, RecordSelect, dependent_choices_data
 
@@ -98,11 +99,37 @@ def status_report_outcomes(action, today=None):
     return {"progress": action.progress, "outcomes": outcomes}
 
 
+class TickedOrganisations(BoundField):
+    """An organisation set's checkboxes, which can name the ones ticked."""
+
+    @property
+    def ticked(self):
+        """The acronyms of the organisations ticked as the form shows (sent, or saved)."""
+        return [box.data["value"].instance.acronym for box in self if box.data["selected"]]
+
+
 class PartnerChoiceField(forms.ModelMultipleChoiceField):
+    """Organisations to tick: an action's co-leads, partners or developers."""
+
     def label_from_instance(self, organisation):
         if organisation.acronym == organisation.name:  # a government: its name
             return organisation.name
         return f"{organisation.acronym} — {organisation.name}"
+
+    def get_bound_field(self, form, field_name):
+        return TickedOrganisations(form, self, field_name)
+
+
+def organisations_to_tick(name, help_text):
+    # Checkboxes, not a multiple <select>, where one plain click drops every other choice.
+    # templates/actions/action_form.html puts a search box above them.
+    return PartnerChoiceField(
+        label=FIELD_LABELS[name],
+        queryset=Organisation.objects.order_by("acronym"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
 
 
 class SessionChoiceField(forms.ModelChoiceField):
@@ -143,20 +170,38 @@ class ActionForm(forms.ModelForm):
         widget=RecordSelect,
         help_text=gettext_lazy("Leave empty when the record does not say who leads."),
     )
-    # Checkboxes, not a multiple <select>, where one plain click drops every other choice.
-    # templates/actions/action_form.html puts a search box above them.
-    partners = PartnerChoiceField(
-        label=FIELD_LABELS["partners"],
-        queryset=Organisation.objects.order_by("acronym"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("Tick each organisation the action is done with, besides the lead."),
+    co_leads = organisations_to_tick(
+        "co_leads",
+        gettext_lazy("Tick each organisation that leads the action together with the lead."),
     )
+    partners = organisations_to_tick(
+        "partners",
+        gettext_lazy("Tick each organisation the action is done with, besides the lead."),
+    )
+    developed_by = organisations_to_tick(
+        "developed_by",
+        gettext_lazy(
+            "Tick the organisation that carried out the work, where the source names one "
+            "besides the lead."
+        ),
+    )
+    # The template shows these as searchable checkboxes.
+    organisation_sets = ORGANISATION_SETS
+    # Who takes part, together after the lead; the other fields follow in the model's order.
+    field_order = [
+        "title",
+        "description",
+        "forum",
+        "round_table",
+        "session",
+        "lead",
+        *ORGANISATION_SETS,
+    ]
 
     class Meta:
         model = FollowUpAction
         # What the service lets the secretariat edit, and with whom the action is done.
-        fields = [*EDITABLE_FIELDS, "partners"]
+        fields = [*EDITABLE_FIELDS, *ORGANISATION_SETS]
         labels = FIELD_LABELS
         field_classes = {"description": ParagraphsField}
         widgets = {
@@ -168,12 +213,6 @@ class ActionForm(forms.ModelForm):
             "started_on": IsoDateInput,
             "completed_on": IsoDateInput,
         }
-
-    def ticked_partners(self):
-        """The acronyms of the partners ticked in the form as it shows (sent, or saved)."""
-        return [
-            box.data["value"].instance.acronym for box in self["partners"] if box.data["selected"]
-        ]
 
     def dependent_choices(self):
         """For static/js/dependent-choices.js: each round table's forum and each session's
@@ -243,9 +282,9 @@ def merged_edit_form(current, read_version, typed):
             continue
         if read is None:  # no saved version to compare with: keep all that was typed
             initial[name] = value
-        elif name == "partners":
-            read_partners = set(read.partners.values_list("organisation_id", flat=True))
-            if {organisation.pk for organisation in value} != read_partners:
+        elif name in ORGANISATION_SETS:
+            read_set = set(getattr(read, name).values_list("organisation_id", flat=True))
+            if {organisation.pk for organisation in value} != read_set:
                 initial[name] = list(value)
         else:
             read_value = getattr(read, FollowUpAction._meta.get_field(name).attname)

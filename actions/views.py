@@ -322,9 +322,8 @@ def action_create(request):
         return _render_form(request, form)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        partners = data.pop("partners")
         try:
-            action = services.action_create(created_by=request.user, partners=partners, **data)
+            action = services.action_create(created_by=request.user, **data)
         except services.ActionAlreadyCreated as twice:
             messages.info(
                 request, _("This form was already sent: the action below is the one it made.")
@@ -350,14 +349,12 @@ def action_edit(request, pk):
         return _render_form(request, form, action)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        partners = data.pop("partners")
         read_version = data.pop("version")
         try:
             updated, changed = services.action_update(
                 action=action,
                 updated_by=request.user,
                 expected_version=read_version,
-                partners=partners,
                 **data,
             )
         except ActionChangedSinceRead as conflict:

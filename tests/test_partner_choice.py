@@ -74,7 +74,7 @@ def test_the_edit_form_offers_partners_as_labelled_checkboxes_in_acronym_order(
     assert 'name="partners" multiple' not in html
     # The search box only shows with its script; it has no name, so it is never sent.
     assert re.search(r'<div class="partner-search-row" data-partner-search-row hidden>', html)
-    assert re.search(r'<input type="search" id="partner-search" data-partner-search', html)
+    assert re.search(r'<input type="search" id="id_partners_search" data-partner-search', html)
     assert '<script src="/static/js/partner-search.js" defer></script>' in html
 
 

@@ -27,7 +27,9 @@ def _snapshot(action):
         "title": action.title,
         "description": action.description,
         "lead": action.lead_id,
+        "co_leads": sorted(action.co_leads.values_list("pk", flat=True)),
         "partners": sorted(action.partners.values_list("pk", flat=True)),
+        "developed_by": sorted(action.developed_by.values_list("pk", flat=True)),
         "forum": action.forum_id,
         "due_date": action.due_date,
         "started_on": action.started_on,
@@ -53,6 +55,8 @@ def dated_action(ilo, iom):
         started_on=datetime.date(2008, 3, 1),
     )
     action.partners.set([iom])
+    action.co_leads.set([OrganisationFactory(acronym="Spain", name="Spain")])
+    action.developed_by.set([OrganisationFactory(acronym="OSCE", name="OSCE")])
     return action
 
 
@@ -64,9 +68,13 @@ def test_the_edit_form_saved_unchanged_changes_nothing_and_one_field_changes_onl
     page.goto(f"{live_server.url}/actions/{dated_action.pk}/edit/")
     expect(page.locator("#id_due_date")).to_have_value(before["due_date"].isoformat())
     expect(page.locator("#id_started_on")).to_have_value("2008-03-01")
-    # The partners are checkboxes: the saved one is ticked, and sent as it is.
-    expect(page.get_by_label("IOM — International Organization for Migration")).to_be_checked()
-    expect(page.get_by_label("ILO — International Labour Organization")).not_to_be_checked()
+    # Co-leads, partners and developers are checkboxes: the saved ones are ticked, and sent
+    # as they are.
+    partners = page.get_by_role("group", name="Partners")
+    expect(partners.get_by_label("IOM — International Organization for Migration")).to_be_checked()
+    expect(partners.get_by_label("ILO — International Labour Organization")).not_to_be_checked()
+    expect(page.get_by_role("group", name="Co-leads").get_by_label("Spain")).to_be_checked()
+    expect(page.get_by_role("group", name="Developed by").get_by_label("OSCE")).to_be_checked()
     shot(page, "edit-form")
 
     page.get_by_role("button", name="Save changes").click()
@@ -88,6 +96,37 @@ def test_the_edit_form_saved_unchanged_changes_nothing_and_one_field_changes_onl
     audit = page.locator("table.audit tbody tr").first
     expect(audit).to_contain_text("Title")
     expect(page.locator("table.audit")).not_to_contain_text("Due date")
+
+
+def test_the_edit_form_changes_the_co_leads_and_only_them(
+    live_server, page, shot, secretariat_user, dated_action
+):
+    before = _snapshot(dated_action)
+    log_in(page, live_server, secretariat_user.username)
+    page.goto(f"{live_server.url}/actions/{dated_action.pk}/edit/")
+    co_leads = page.get_by_role("group", name="Co-leads")
+    co_leads.get_by_label("Find an organisation").fill("iom")
+    co_leads.get_by_label("IOM — International Organization for Migration").check()
+    expect(co_leads.locator(".partner-chosen")).to_have_text("Ticked: IOM, Spain")
+    page.get_by_role("button", name="Save changes").click()
+    # IOM partners in this action: a co-lead cannot be a partner too.
+    expect(page.locator(".message-error")).to_contain_text("Nothing was saved.")
+    expect(page.get_by_role("group", name="Partners")).to_contain_text(
+        "A co-lead cannot be a partner too: IOM."
+    )
+    assert _snapshot(dated_action) == before
+
+    page.get_by_role("group", name="Partners").get_by_label(
+        "IOM — International Organization for Migration"
+    ).uncheck()
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_url(f"{live_server.url}/actions/{dated_action.pk}/")
+    expect(page.locator(".messages")).to_contain_text("Changes saved. Changed: co-leads, partners.")
+    after = _snapshot(dated_action)
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == {"co_leads", "partners", "version", "audit_rows"}
+    expect(page.locator("dl.facts")).to_contain_text("Leads")
+    shot(page, "co-led")
 
 
 def test_the_report_form_saved_unchanged_is_refused_and_one_field_changes_only_it(
