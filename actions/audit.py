@@ -10,14 +10,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from agencies.models import Organisation
-from roundtables.models import Forum, RoundTable, Session
+from roundtables.models import Forum, Meeting, RoundTable, Session
 
 from .models import ORGANISATION_SETS, FollowUpAction
 
 AUDIT_LIMIT = 25
 # Bookkeeping that changes with every save; the status history already tells that story.
 NOT_SHOWN = ["version", "last_reported_at", "status_changed_at"]
-RELATED = {"forum": Forum, "round_table": RoundTable, "session": Session, "lead": Organisation}
+RELATED = {
+    "forum": Forum,
+    "round_table": RoundTable,
+    "session": Session,
+    "lead": Organisation,
+    "source_meeting": Meeting,
+    "venue": Meeting,
+}
 # What a saved version did, by django-simple-history's history_type.
 CREATED, CHANGED, DELETED = "+", "~", "-"
 KIND_LABELS = {

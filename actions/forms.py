@@ -209,6 +209,8 @@ class ActionForm(forms.ModelForm):
             "title": forms.TextInput(attrs={"lang": "en"}),
             "description": forms.Textarea(attrs={"rows": 5, "lang": "en"}),
             "forum": RecordSelect,
+            "source_meeting": RecordSelect,
+            "venue": RecordSelect,
             "due_date": IsoDateInput,
             "started_on": IsoDateInput,
             "completed_on": IsoDateInput,

@@ -14,7 +14,7 @@ from simple_history.signals import (
 )
 
 from agencies.models import Organisation
-from roundtables.models import Forum, RoundTable, Session
+from roundtables.models import Forum, Meeting, RoundTable, Session
 
 from .wording import progress_in_words
 
@@ -129,8 +129,15 @@ class FollowUpActionQuerySet(models.QuerySet):
 
     def for_detail(self):
         return self.select_related(
-            "lead", "forum__host_government", "round_table", "session__round_table"
-        ).prefetch_related("co_leads", "partners", "developed_by", "participants")
+            "lead",
+            "forum__host_government",
+            "round_table",
+            "session__round_table",
+            "venue",
+            "source_meeting",
+        ).prefetch_related(
+            "co_leads", "partners", "developed_by", "participants", "citations__source"
+        )
 
 
 def _partner_list():
@@ -227,6 +234,8 @@ ACTION_FIELD_NAMES = {
     "started_on": _("started on"),
     "completed_on": _("completed on"),
     "source_reference": _("source reference"),
+    "source_meeting": pgettext_lazy("of an action", "meeting it comes from"),
+    "venue": pgettext_lazy("of an action", "held at"),
     "note": pgettext_lazy("written with a status report", "note"),
 }
 
@@ -335,6 +344,25 @@ class FollowUpAction(models.Model):
         max_length=1000,
         blank=True,
         help_text=_("The source documents (author, title) and passages this action comes from."),
+    )
+
+    # The meeting where the action was agreed or proposed, and the one it is held at (the
+    # 2009 International Dialogue on Migration), where the sources name them.
+    source_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions_from_here",
+        verbose_name=ACTION_FIELD_NAMES["source_meeting"],
+    )
+    venue = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions_held_here",
+        verbose_name=ACTION_FIELD_NAMES["venue"],
     )
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -41,6 +41,8 @@ EDITABLE_FIELDS = (
     "started_on",
     "completed_on",
     "source_reference",
+    "source_meeting",
+    "venue",
 )
 
 # What a status report writes.

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.admin import PortalModelAdmin
 
-from .models import Forum, Involvement, RoundTable, Session
+from .models import Forum, Involvement, Meeting, MeetingSitting, RoundTable, Session
 
 
 class RoundTableListFilter(admin.RelatedFieldListFilter):
@@ -77,3 +77,18 @@ class InvolvementAdmin(PortalModelAdmin):
     list_select_related = ["organisation", "session__round_table__forum", "forum"]
     search_fields = ["organisation__acronym", "organisation__name", "detail", "session__code"]
     autocomplete_fields = ["forum", "session", "organisation"]
+
+
+class MeetingSittingInline(admin.TabularInline):
+    model = MeetingSitting
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(PortalModelAdmin):
+    list_display = ["name", "kind", "start_date", "date_precision", "place", "forum"]
+    list_filter = ["kind", "forum"]
+    list_select_related = ["forum"]
+    search_fields = ["name", "place", "description"]
+    inlines = [MeetingSittingInline]
+    prepopulated_fields = {"slug": ["name"]}

@@ -230,3 +230,128 @@ class Involvement(models.Model):
     def clean(self):
         if self.session_id and self.forum_id and self.session.round_table.forum_id != self.forum_id:
             raise ValidationError({"session": gettext("This session belongs to another forum.")})
+
+
+class Meeting(models.Model):
+    """A dated event of the GFMD process or around it, as the sources give it: a steering
+    group or Friends of the Forum meeting, a forum's Civil Society Day or plenary session, a
+    conference or dialogue that follows a forum up.
+
+    The sources date some events to the day ("17 December 2007"), some to the month
+    ("January 2008") or the year ("in 2009"): `date_precision` says which, and `start_date`
+    holds the first day of that month or year, so the calendar can order them.
+    """
+
+    class Kind(models.TextChoices):
+        STEERING_GROUP = "steering_group", pgettext_lazy("meeting kind", "Steering Group meeting")
+        FRIENDS_OF_THE_FORUM = (
+            "friends_of_the_forum",
+            pgettext_lazy("meeting kind", "Friends of the Forum meeting"),
+        )
+        CIVIL_SOCIETY_DAY = "civil_society_day", pgettext_lazy("meeting kind", "Civil Society Day")
+        PLENARY = "plenary", pgettext_lazy("meeting kind", "Plenary session of the forum")
+        PREPARATORY = "preparatory", pgettext_lazy("meeting kind", "Preparatory event")
+        FOLLOW_UP = "follow_up", pgettext_lazy("meeting kind", "Follow-up event")
+        COORDINATION = (
+            "coordination",
+            pgettext_lazy("meeting kind", "United Nations coordination meeting"),
+        )
+        OTHER = "other", pgettext_lazy("meeting kind", "Other event")
+
+    class Precision(models.TextChoices):
+        DAY = "day", pgettext_lazy("how exactly a date is known", "Day")
+        MONTH = "month", pgettext_lazy("how exactly a date is known", "Month")
+        YEAR = "year", pgettext_lazy("how exactly a date is known", "Year")
+
+    # Stable natural key, so load_gfmd can run again without duplicating anything.
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(
+        pgettext_lazy("of a meeting", "kind"), max_length=30, choices=Kind.choices
+    )
+    # Empty: an event the sources do not tie to one forum (a UN coordination meeting).
+    forum = models.ForeignKey(
+        Forum,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("forum"),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date known to the"), max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+    # Empty when the source does not say where.
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["start_date", "name"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            ends_after_start(
+                "start_date", "end_date", "meeting_ends_after_start", same_time_allowed=True
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=["day", "month", "year"]),
+                name="meeting_date_precision_valid",
+            ),
+            # A month or a year is held as its first day, and has no end date of its own.
+            models.CheckConstraint(
+                condition=Q(date_precision="day")
+                | (Q(start_date__day=1, end_date__isnull=True) & ~Q(date_precision="year"))
+                | Q(
+                    date_precision="year",
+                    start_date__day=1,
+                    start_date__month=1,
+                    end_date__isnull=True,
+                ),
+                name="meeting_partial_date_is_its_first_day",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def when(self):
+        """The date as exactly as the sources know it, in the page's language."""
+        if self.date_precision == self.Precision.YEAR:
+            return str(self.start_date.year)
+        if self.date_precision == self.Precision.MONTH:
+            return formats.date_format(self.start_date, "YEAR_MONTH_FORMAT")
+        start = formats.date_format(self.start_date, "DATE_FORMAT")
+        if self.end_date and self.end_date != self.start_date:
+            return gettext("%(start)s to %(end)s") % {
+                "start": start,
+                "end": formats.date_format(self.end_date, "DATE_FORMAT"),
+            }
+        return start
+
+
+class MeetingSitting(models.Model):
+    """A stretch of a meeting with its hours, where the source gives them (the 1st Friends of
+    the Forum meeting sat 10:00-13:00 and 15:00-18:00)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="sittings", verbose_name=_("meeting")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("sitting")
+        verbose_name_plural = _("sittings")
+        constraints = [
+            ends_after_start(
+                "starts_at", "ends_at", "sitting_ends_after_start", same_time_allowed=False
+            ),
+            models.UniqueConstraint(fields=["meeting", "starts_at"], name="sitting_unique_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.starts_at:%Y-%m-%d %H:%M}"

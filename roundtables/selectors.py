@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeAlias, TypedDic
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext
 
-from .models import Forum, Involvement, RoundTable, Session
+from .models import Forum, Involvement, Meeting, RoundTable, Session
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -39,14 +39,28 @@ def session_sort_key(session: Session) -> list[tuple[int, int, str]]:
 
 
 def forum_for_detail(pk: int) -> Forum:
-    """The forum with its host, steering group, round tables, sessions and coordinators."""
+    """The forum with its host, steering group, round tables, sessions and coordinators, and
+    its calendar of meetings."""
     sessions = Session.objects.prefetch_related("coordinators")
     round_tables = RoundTable.objects.order_by("number").prefetch_related(
         Prefetch("sessions", queryset=sessions)
     )
     return (
         Forum.objects.select_related("host_government")
-        .prefetch_related("steering_group", Prefetch("round_tables", queryset=round_tables))
+        .prefetch_related(
+            "steering_group",
+            Prefetch("round_tables", queryset=round_tables),
+            Prefetch("meetings", queryset=Meeting.objects.prefetch_related("sittings")),
+        )
+        .get(pk=pk)
+    )
+
+
+def meeting_for_detail(pk: int) -> Meeting:
+    """The meeting with its forum, sittings and the passages of the sources behind it."""
+    return (
+        Meeting.objects.select_related("forum")
+        .prefetch_related("sittings", "citations__source")
         .get(pk=pk)
     )
 

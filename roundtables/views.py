@@ -1,4 +1,4 @@
-"""The forum, session and involvement-matrix pages (the forums index, which counts actions,
+"""The forum, meeting, session and involvement-matrix pages (the forums index, which counts actions,
 is actions/index_views.py).
 
 Each page runs a fixed number of queries. Follow-up actions come through the
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import selectors
-from .models import Forum, Session
+from .models import Forum, Meeting, Session
 
 
 @require_safe
@@ -42,6 +42,26 @@ def forum_detail(request, pk):
             "round_tables": round_tables,
             "forum_wide_progress": progress.get(None),
             "actions": actions,
+            "today": timezone.localdate(),
+            "nav": "forums",
+        },
+    )
+
+
+@require_safe
+def meeting_detail(request, pk):
+    try:
+        meeting = selectors.meeting_for_detail(pk)
+    except Meeting.DoesNotExist:
+        raise Http404("No meeting with this number.") from None
+    return render(
+        request,
+        "roundtables/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "forum": meeting.forum,
+            "held_here": list(meeting.actions_held_here.for_list()),
+            "from_here": list(meeting.actions_from_here.for_list()),
             "today": timezone.localdate(),
             "nav": "forums",
         },

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from actions.models import FollowUpAction
+from roundtables.models import Meeting
 from tests.factories import (
     FollowUpActionFactory,
     ForumFactory,
@@ -21,7 +22,7 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 # Session and user for the signed-in request (the user read with whether they are
 # secretariat, which the navigation's Digest log link asks), then forum (+ host), steering group,
 # round tables, sessions, coordinators, actions (+ lead, round table, session), partners.
-FORUM_PAGE_QUERIES = 9
+FORUM_PAGE_QUERIES = 11  # with its calendar: the meetings and their sittings
 
 
 def build_forum(size):
@@ -35,6 +36,20 @@ def build_forum(size):
         end_date=datetime.date(2007, 7, 11),
     )
     forum.steering_group.set([GovernmentFactory(), GovernmentFactory()])
+    for day in range(1, size + 1):
+        meeting = Meeting.objects.create(
+            slug=f"meeting-{day}",
+            name=f"Meeting {day}",
+            kind=Meeting.Kind.PREPARATORY,
+            forum=forum,
+            start_date=datetime.date(2007, 5, 1) + datetime.timedelta(days=day),
+        )
+        starts_at = datetime.datetime(2007, 5, 1, 9, tzinfo=datetime.UTC) + datetime.timedelta(
+            days=day
+        )
+        meeting.sittings.create(
+            starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=3)
+        )
     round_tables = [
         RoundTableFactory(forum=forum, number=1, theme="Human capital development"),
         RoundTableFactory(forum=forum, number=2, theme="Remittances"),

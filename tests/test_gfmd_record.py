@@ -198,7 +198,7 @@ def test_compendium_is_one_completed_action_citing_both_seeds(record):
     assert compendium.status == FollowUpAction.Status.COMPLETED
     assert compendium.progress == 100
     assert compendium.round_table.number == 1
-    assert "Slide presentation “GFMD”" in compendium.source_reference
+    assert "“GFMD”, slide presentation" in compendium.source_reference
     assert "to the Seventh Coordination Meeting”" in compendium.source_reference
 
 

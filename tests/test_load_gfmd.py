@@ -12,7 +12,8 @@ from actions.models import FollowUpAction, StatusChange
 from actions.services import action_change_status
 from agencies.models import SECRETARIAT_GROUP, Organisation
 from record.management.commands.load_gfmd import DEFAULT_FILE as SHIPPED_RECORD
-from roundtables.models import Forum, Involvement, RoundTable, Session
+from record.models import Citation, Source
+from roundtables.models import Forum, Involvement, Meeting, MeetingSitting, RoundTable, Session
 
 MODELS = (
     Group,
@@ -20,6 +21,10 @@ MODELS = (
     Forum,
     RoundTable,
     Session,
+    Meeting,
+    MeetingSitting,
+    Source,
+    Citation,
     Involvement,
     FollowUpAction,
     StatusChange,
@@ -44,6 +49,8 @@ def m2m_counts():
         "steering_group": Forum.steering_group.through.objects.count(),
         "coordinators": Session.coordinators.through.objects.count(),
         "partners": FollowUpAction.partners.through.objects.count(),
+        "co_leads": FollowUpAction.co_leads.through.objects.count(),
+        "developed_by": FollowUpAction.developed_by.through.objects.count(),
     }
 
 
@@ -81,7 +88,7 @@ def test_loading_twice_creates_nothing_new(db):
     # Nothing changed, so nothing was written: open edit forms stay valid.
     assert dict(FollowUpAction.objects.values_list("slug", "version")) == versions
     summary = [line for line in output.splitlines() if " created, " in line]
-    assert len(summary) == 7
+    assert len(summary) == 9
     assert all(": 0 created, 0 updated, " in line for line in summary)
 
 

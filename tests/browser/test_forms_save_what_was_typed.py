@@ -31,6 +31,8 @@ def _snapshot(action):
         "partners": sorted(action.partners.values_list("pk", flat=True)),
         "developed_by": sorted(action.developed_by.values_list("pk", flat=True)),
         "forum": action.forum_id,
+        "venue": action.venue_id,
+        "source_meeting": action.source_meeting_id,
         "due_date": action.due_date,
         "started_on": action.started_on,
         "completed_on": action.completed_on,

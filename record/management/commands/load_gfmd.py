@@ -38,7 +38,8 @@ from actions.services import (
     value_differs,
 )
 from agencies.models import SECRETARIAT_GROUP, Organisation
-from roundtables.models import Forum, Involvement, RoundTable, Session
+from record.models import Citation, Source
+from roundtables.models import Forum, Involvement, Meeting, MeetingSitting, RoundTable, Session
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "gfmd_record.json"
 
@@ -64,8 +65,33 @@ INVOLVEMENT_KEYS = {"forum", "session", "organisation", "role", "detail"}
 # in the file: what one of them is called in an error message.
 ONE_OF = {"co_leads": "co-lead", "partners": "partner", "developed_by": "developer"}
 # An action in the file: what staff edit, plus its key, organisations and reported state.
-ACTION_KEYS = {*EDITABLE_FIELDS, *ORGANISATION_SETS, "slug", "status", "status_assumed", "progress"}
-TOP_LEVEL_KEYS = {"sources", "organisations", "forums", "involvements", "actions"}
+ACTION_KEYS = {
+    *EDITABLE_FIELDS,
+    *ORGANISATION_SETS,
+    "slug",
+    "status",
+    "status_assumed",
+    "progress",
+    "quotes",
+}
+SOURCE_KEYS = {"key", "title", "author", "kind", "date", "date_note"}
+MEETING_KEYS = {
+    "slug",
+    "name",
+    "kind",
+    "forum",
+    "start_date",
+    "end_date",
+    "date_precision",
+    "place",
+    "description",
+    "timezone",
+    "sittings",
+    "quotes",
+}
+SITTING_KEYS = {"starts_at", "ends_at"}
+QUOTE_KEYS = {"source", "passage"}
+TOP_LEVEL_KEYS = {"sources", "organisations", "forums", "meetings", "involvements", "actions"}
 
 # What the file may change on an action that already exists: what staff may edit, but
 # the dates they record (started, completed) stay theirs.
@@ -209,16 +235,64 @@ class Command(BaseCommand):
         self.count("Groups", "created" if created else "unchanged")
         self.load_organisations(record["organisations"])
         self.load_forums(record["forums"])
+        self.load_meetings(record["meetings"])
         self.load_involvements(record["involvements"])
         self.load_actions(record["actions"])
 
     def read_sources(self, entries):
-        """{seed file: the document's name}: what people read instead of a file name."""
-        if not isinstance(entries, dict) or not all(
-            isinstance(name, str) and name.strip() for name in entries.values()
-        ):
-            raise BadEntry("sources", "expected an object of file name: document name")
-        return entries
+        """{seed file: its Source}, the documents people read instead of a file name."""
+        if not isinstance(entries, list):
+            raise BadEntry("sources", "expected a list of documents")
+        sources = {}
+        for index, entry in enumerate(entries):
+            where = (
+                f"sources[{index}] ({entry.get('key', '?') if isinstance(entry, dict) else '?'})"
+            )
+            _fields(entry, where, SOURCE_KEYS, {"key", "title"})
+            if entry["key"] in sources:
+                raise BadEntry(where, "this key appears twice")
+            values = {
+                "title": entry["title"],
+                "author": entry.get("author", ""),
+                "kind": entry.get("kind", ""),
+                "date": _date(entry.get("date"), where, "date"),
+                "date_note": entry.get("date_note", ""),
+            }
+            source, outcome = self.upsert(Source, where, {"key": entry["key"]}, values)
+            self.count("Sources", outcome)
+            sources[entry["key"]] = source
+        return sources
+
+    def quotes(self, entry, where):
+        """[(source, passage)] of an entry's "quotes", in the file's order."""
+        quotes = []
+        for index, quote in enumerate(_list(entry, "quotes", where)):
+            quote_where = f"{where} quotes[{index}]"
+            _fields(quote, quote_where, QUOTE_KEYS, QUOTE_KEYS)
+            if quote["source"] not in self.sources:
+                raise BadEntry(quote_where, f"unknown source {quote['source']!r}")
+            if not isinstance(quote["passage"], str) or not quote["passage"].strip():
+                raise BadEntry(quote_where, "passage is empty")
+            quotes.append((self.sources[quote["source"]], quote["passage"]))
+        return quotes
+
+    def set_quotes(self, owner, quotes):
+        """Make the citations of an action or a meeting exactly `quotes`, in order; rewrite
+        them only when they differ. Returns whether anything changed."""
+        current = [(c.source_id, c.passage) for c in owner.citations.order_by("position")]
+        if current == [(source.pk, passage) for source, passage in quotes]:
+            return False
+        owner.citations.all().delete()
+        Citation.objects.bulk_create(
+            Citation(
+                source=source,
+                passage=passage,
+                position=position,
+                **{owner._meta.model_name.replace("followupaction", "action"): owner},
+            )
+            for position, (source, passage) in enumerate(quotes)
+        )
+        return True
 
     def cited(self, reference, where):
         """ "001_x.txt: passage; 003_y.txt: passage" as the documents' names and passages."""
@@ -229,7 +303,7 @@ class Command(BaseCommand):
             file_name, _, passage = citation.partition(": ")
             if file_name not in self.sources:
                 raise BadEntry(where, f"source_reference cites {file_name!r}, not in sources")
-            document = self.sources[file_name]
+            document = self.sources[file_name].cited_as()
             citations.append(f"{document}: {passage}" if passage else document)
         return "; ".join(citations)
 
@@ -337,6 +411,70 @@ class Command(BaseCommand):
         except (KeyError, TypeError):
             raise BadEntry(where, f"{forum} has no session {code!r}") from None
 
+    def load_meetings(self, entries):
+        self.meetings = {}
+        for index, entry in enumerate(entries):
+            where = f"meetings[{index}] ({entry.get('slug', '?')})"
+            _fields(entry, where, MEETING_KEYS, {"slug", "name", "kind", "start_date", "quotes"})
+            slug = entry["slug"]
+            if slug in self.meetings:
+                raise BadEntry(where, "this slug appears twice")
+            forum = None if entry.get("forum") is None else self.forum(entry["forum"], where)
+            tz = None
+            if entry.get("timezone"):
+                try:
+                    tz = zoneinfo.ZoneInfo(entry["timezone"])
+                except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                    raise BadEntry(where, f"unknown timezone {entry['timezone']!r}") from None
+            values = {
+                "name": entry["name"],
+                "kind": _choice(entry["kind"], Meeting.Kind, where, "kind"),
+                "forum": forum,
+                "start_date": _date(entry["start_date"], where, "start_date"),
+                "end_date": _date(entry.get("end_date"), where, "end_date"),
+                "date_precision": _choice(
+                    entry.get("date_precision", Meeting.Precision.DAY),
+                    Meeting.Precision,
+                    where,
+                    "date_precision",
+                ),
+                "place": entry.get("place", ""),
+                "description": entry.get("description", ""),
+            }
+            meeting, outcome = self.upsert(Meeting, where, {"slug": slug}, values)
+            sittings = set()
+            for sitting_index, sitting in enumerate(_list(entry, "sittings", where)):
+                sitting_where = f"{where} sittings[{sitting_index}]"
+                _fields(sitting, sitting_where, SITTING_KEYS, SITTING_KEYS)
+                sittings.add(
+                    (
+                        _local_datetime(sitting["starts_at"], tz, sitting_where, "starts_at"),
+                        _local_datetime(sitting["ends_at"], tz, sitting_where, "ends_at"),
+                    )
+                )
+            if set(meeting.sittings.values_list("starts_at", "ends_at")) != sittings:
+                meeting.sittings.all().delete()
+                for starts_at, ends_at in sorted(sittings):
+                    sitting = MeetingSitting(meeting=meeting, starts_at=starts_at, ends_at=ends_at)
+                    try:
+                        sitting.full_clean()
+                    except ValidationError as exc:
+                        raise BadEntry(where, "; ".join(exc.messages)) from exc
+                    sitting.save()
+                outcome = "updated" if outcome == "unchanged" else outcome
+            if self.set_quotes(meeting, self.quotes(entry, where)) and outcome == "unchanged":
+                outcome = "updated"
+            self.count("Meetings", outcome)
+            self.meetings[slug] = meeting
+
+    def meeting(self, slug, where, name):
+        if slug is None:
+            return None
+        try:
+            return self.meetings[slug]
+        except (KeyError, TypeError):
+            raise BadEntry(where, f"unknown {name} {slug!r}") from None
+
     def load_involvements(self, entries):
         seen = set()
         for index, entry in enumerate(entries):
@@ -381,10 +519,11 @@ class Command(BaseCommand):
                 ]
                 for name in ORGANISATION_SETS
             }
+            quotes = self.quotes(entry, where)
             existing = FollowUpAction.objects.filter(slug=slug).first()
             try:
                 if existing is None:
-                    action_create(
+                    existing = action_create(
                         created_by=None,
                         from_record=True,
                         **organisation_sets,
@@ -400,6 +539,9 @@ class Command(BaseCommand):
                         outcome = "updated"
             except ValidationError as exc:
                 raise BadEntry(where, "; ".join(exc.messages)) from exc
+            # The passages are the record's, not part of the action staff edit: no version.
+            if self.set_quotes(existing, quotes) and outcome == "unchanged":
+                outcome = "updated"
             self.count("Actions", outcome)
 
     def action_fields(self, entry, where):
@@ -424,6 +566,8 @@ class Command(BaseCommand):
             "lead": None if lead is None else self.organisation(lead, where, "lead"),
             "due_date": _date(entry.get("due_date"), where, "due_date"),
             "source_reference": self.cited(entry["source_reference"], where),
+            "source_meeting": self.meeting(entry.get("source_meeting"), where, "source_meeting"),
+            "venue": self.meeting(entry.get("venue"), where, "venue"),
         }
 
     def action_status(self, entry, where):

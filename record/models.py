@@ -1,0 +1,106 @@
+"""Where the record's facts come from: the source documents, and the passages each fact
+rests on.
+
+A Source is one document (the GMG's information note of 12 July 2007, IOM's contribution to
+the Seventh Coordination Meeting, ...), named as people cite it: title, author and date, each
+left empty where the document does not state it. A Citation is a passage of a source, quoted
+word for word, behind one action or one meeting.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from actions.models import FollowUpAction
+from roundtables.models import Meeting
+
+
+class Source(models.Model):
+    # The seed file the document came as: load_gfmd's natural key, never shown as a name.
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    # Empty: the document does not say who wrote it.
+    author = models.CharField(pgettext_lazy("of a document", "author"), max_length=200, blank=True)
+    # Empty: the document is not dated; date_note may say what it lets one tell.
+    date = models.DateField(pgettext_lazy("of a document", "date"), null=True, blank=True)
+    date_note = models.CharField(
+        _("about its date"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the document says of when it was written, when it gives no date."),
+    )
+    # What kind of document it is ("information note", "slide presentation").
+    kind = models.CharField(pgettext_lazy("of a document", "kind"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
+
+    def __str__(self):
+        return self.title
+
+    def cited_as(self):
+        """The document as the record cites it, in its own language (English): author,
+        title, kind and date, saying so where the author is not stated."""
+        parts = [self.author] if self.author else []
+        parts.append(f"“{self.title}”")
+        if self.kind:
+            parts.append(self.kind)
+        if self.date:
+            parts.append(f"{self.date.day} {self.date:%B %Y}")
+        cited = ", ".join(parts)
+        return cited if self.author else f"{cited} (author not stated)"
+
+
+class Citation(models.Model):
+    """A passage of a source, word for word, behind an action or a meeting (one of them)."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations", verbose_name=_("source")
+    )
+    passage = models.TextField(_("passage"))
+    action = models.ForeignKey(
+        FollowUpAction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+        verbose_name=_("follow-up action"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+        verbose_name=_("meeting"),
+    )
+    # The order the record gives its passages in.
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(action__isnull=False) & Q(meeting__isnull=True))
+                | (Q(action__isnull=True) & Q(meeting__isnull=False)),
+                name="citation_cites_for_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "position"],
+                condition=Q(action__isnull=False),
+                name="citation_unique_position_action",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "position"],
+                condition=Q(meeting__isnull=False),
+                name="citation_unique_position_meeting",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source}: {self.passage[:60]}"
