@@ -60,9 +60,11 @@ def agency_detail(request, acronym):
         ),
         acronym=acronym,
     )
-    involvements = organisation.involvements.select_related(
-        "forum", "session__round_table"
-    ).order_by("forum__number", "session__code", "role")
+    involvements = (
+        organisation.involvements.select_related("forum", "session__round_table")
+        .prefetch_related("requested_by")
+        .order_by("forum__number", "session__code", "role")
+    )
     involvements_by_forum = [
         {"forum": forum, "involvements": list(items)}
         for forum, items in groupby(involvements, key=lambda involvement: involvement.forum)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from agencies.admin import PortalModelAdmin
 
-from .models import Citation, Source
+from .models import Citation, Source, Statement
 
 
 @admin.register(Source)
@@ -18,3 +18,11 @@ class CitationAdmin(PortalModelAdmin):
     list_filter = ["source"]
     search_fields = ["passage"]
     autocomplete_fields = ["action", "meeting"]
+
+
+@admin.register(Statement)
+class StatementAdmin(PortalModelAdmin):
+    list_display = ["text", "kind", "forum", "round_table", "is_draft", "source"]
+    list_filter = ["kind", "forum", "is_draft", "source"]
+    list_select_related = ["forum", "round_table__forum", "source"]
+    search_fields = ["text"]

@@ -7,13 +7,14 @@ left empty where the document does not state it. A Citation is a passage of a so
 word for word, behind one action or one meeting.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from actions.models import FollowUpAction
-from roundtables.models import Meeting
+from roundtables.models import Forum, Meeting, RoundTable
 
 
 class Source(models.Model):
@@ -104,3 +105,78 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.source}: {self.passage[:60]}"
+
+
+class Statement(models.Model):
+    """Something a source says of the GFMD, a forum or one of its round tables, in the
+    source's own words: how the GFMD began, a forum's format, a round table's theme statement
+    and sub-themes, the feedback on draft themes from the preparatory meetings.
+
+    `text` is the source's, word for word (tests/test_statements.py finds each in its seed);
+    `is_draft` marks what the source itself calls a draft.
+    """
+
+    class Kind(models.TextChoices):
+        ORIGIN = "origin", pgettext_lazy("kind of statement", "How the GFMD began")
+        FORMAT = "format", pgettext_lazy("kind of statement", "Format of the forum")
+        THEME = "theme", pgettext_lazy("kind of statement", "Theme statement")
+        SUB_THEME = "sub_theme", pgettext_lazy("kind of statement", "Sub-theme")
+        FEEDBACK = "feedback", pgettext_lazy("kind of statement", "Feedback on the draft themes")
+        STANDING = "standing", pgettext_lazy("kind of statement", "Standing of the themes")
+
+    kind = models.CharField(
+        pgettext_lazy("of a statement", "kind"), max_length=20, choices=Kind.choices
+    )
+    # Both empty: the GFMD as a whole (how it began). A round table's statements name its
+    # forum too, so a forum's statements are one filter away.
+    forum = models.ForeignKey(
+        Forum,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name=_("forum"),
+    )
+    round_table = models.ForeignKey(
+        RoundTable,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="statements",
+        verbose_name=_("round table"),
+    )
+    text = models.TextField(_("text"))
+    is_draft = models.BooleanField(
+        _("draft"), default=False, help_text=_("The source calls it a draft.")
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="statements", verbose_name=_("source")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("statement of the record")
+        verbose_name_plural = _("statements of the record")
+        constraints = [
+            # A round table's statement names its forum as well.
+            models.CheckConstraint(
+                condition=Q(round_table__isnull=True) | Q(forum__isnull=False),
+                name="statement_round_table_has_forum",
+            ),
+            # Only the GFMD's beginnings are told of no forum.
+            models.CheckConstraint(
+                condition=Q(forum__isnull=False) | Q(kind="origin"),
+                name="statement_forum_unless_origin",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "text", "forum", "round_table"], name="statement_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def clean(self):
+        if self.round_table_id and self.forum_id and self.round_table.forum_id != self.forum_id:
+            raise ValidationError({"round_table": _("This round table belongs to another forum.")})

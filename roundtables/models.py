@@ -183,6 +183,7 @@ class Involvement(models.Model):
         SPEAKER = "speaker", pgettext_lazy("involvement role", "Speaker")
         DISCUSSANT = "discussant", pgettext_lazy("involvement role", "Discussant")
         ADVISORY = "advisory", pgettext_lazy("involvement role", "Advisory")
+        MARKETPLACE = "marketplace", pgettext_lazy("involvement role", "GFMD Marketplace")
         OTHER = "other", pgettext_lazy("involvement role", "Other")
 
     forum = models.ForeignKey(
@@ -205,6 +206,14 @@ class Involvement(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
+    # Who asked for it, where the source says ("The Government of Spain has asked the ILO
+    # to act as rapporteur"; Belgium's Global Forum Task Force asked for background notes).
+    requested_by = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="requested_involvements",
+        verbose_name=_("asked by"),
+    )
 
     class Meta:
         ordering = ["forum__number", "session__code", "organisation__acronym", "role"]

@@ -297,3 +297,18 @@ def forum_tree_choices() -> ForumTree:
         forum_of_round_table,
         round_table_of_session,
     )
+
+
+def forum_statements(forum: Forum) -> dict:
+    """What the sources say of a forum, by kind, in the record's order, and of each of its
+    round tables ({round table id: {"theme": [...], "sub_theme": [...]}}); one query."""
+    said: dict = {"format": [], "standing": [], "feedback": [], "round_tables": {}}
+    for statement in forum.statements.select_related("source"):
+        if statement.round_table_id is None:
+            said.setdefault(statement.kind, []).append(statement)
+        else:
+            of_round_table = said["round_tables"].setdefault(
+                statement.round_table_id, {"theme": [], "sub_theme": []}
+            )
+            of_round_table.setdefault(statement.kind, []).append(statement)
+    return said

@@ -24,6 +24,7 @@ def forum_detail(request, pk):
         raise Http404("No forum with this number.") from None
     actions = list(forum.actions.for_list())
     progress = selectors.progress_by_round_table(actions)
+    said = selectors.forum_statements(forum)
     round_tables = []
     for round_table in forum.round_tables.all():
         round_tables.append(
@@ -31,6 +32,7 @@ def forum_detail(request, pk):
                 "round_table": round_table,
                 "sessions": sorted(round_table.sessions.all(), key=selectors.session_sort_key),
                 "progress": progress.get(round_table.pk),
+                "said": said["round_tables"].get(round_table.pk),
             }
         )
     return render(
@@ -38,6 +40,7 @@ def forum_detail(request, pk):
         "roundtables/forum_detail.html",
         {
             "forum": forum,
+            "said": said,
             "steering_group": list(forum.steering_group.all()),
             "round_tables": round_tables,
             "forum_wide_progress": progress.get(None),
@@ -75,9 +78,9 @@ def session_detail(request, pk):
         pk=pk,
     )
     involvements = list(
-        session.involvements.select_related("organisation").order_by(
-            "organisation__acronym", "role"
-        )
+        session.involvements.select_related("organisation")
+        .prefetch_related("requested_by")
+        .order_by("organisation__acronym", "role")
     )
     return render(
         request,

@@ -23,7 +23,7 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 # secretariat, which the navigation asks), then organisation, focal points (+ user),
 # involvements (+ forum, session, round table), led actions, their partners,
 # partnered actions, their partners, coordinated sessions, hosted forums.
-AGENCY_PAGE_QUERIES = 11
+AGENCY_PAGE_QUERIES = 12  # who asked for each involvement: one more
 
 
 @pytest.mark.django_db

@@ -22,7 +22,8 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 # Session and user for the signed-in request (the user read with whether they are
 # secretariat, which the navigation's Digest log link asks), then forum (+ host), steering group,
 # round tables, sessions, coordinators, actions (+ lead, round table, session), partners.
-FORUM_PAGE_QUERIES = 11  # with its calendar: the meetings and their sittings
+# With its calendar (the meetings, their sittings) and what the sources say of it.
+FORUM_PAGE_QUERIES = 12
 
 
 def build_forum(size):

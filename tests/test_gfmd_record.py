@@ -173,7 +173,9 @@ def test_involvement_in_session(record, code, acronym, role):
     ],
 )
 def test_forum_wide_involvement(record, acronym, role):
-    involvement = Involvement.objects.get(session=None, organisation__acronym=acronym, role=role)
+    involvement = Involvement.objects.get(
+        forum__number=1, session=None, organisation__acronym=acronym, role=role
+    )
     assert involvement.forum.number == 1
     assert involvement.detail
 
@@ -290,7 +292,7 @@ def test_hedged_statements_keep_their_hedge(record):
     assert "has requested that the MIDA approach/project be discussed in session 1.4" in mida
     assert "is discussed" not in mida
     advisory = Involvement.objects.get(
-        organisation__acronym="IOM", session=None, role=Involvement.Role.ADVISORY
+        forum__number=1, organisation__acronym="IOM", session=None, role=Involvement.Role.ADVISORY
     ).detail
     assert "to the extent the other agencies and the Belgians want and need such assistance" in (
         advisory

@@ -22,7 +22,7 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 # Session and user for the signed-in request (the user read with whether they are
 # secretariat, which the navigation's Digest log link asks), then session (+ round table, forum),
 # coordinators, involvements (+ organisation), actions (+ lead, forum, ...), partners.
-SESSION_PAGE_QUERIES = 7
+SESSION_PAGE_QUERIES = 8  # who asked for each involvement: one more
 
 
 def make_session(**kwargs):

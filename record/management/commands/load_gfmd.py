@@ -38,7 +38,7 @@ from actions.services import (
     value_differs,
 )
 from agencies.models import SECRETARIAT_GROUP, Organisation
-from record.models import Citation, Source
+from record.models import Citation, Source, Statement
 from roundtables.models import Forum, Involvement, Meeting, MeetingSitting, RoundTable, Session
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "gfmd_record.json"
@@ -60,7 +60,7 @@ FORUM_KEYS = {
 }
 ROUND_TABLE_KEYS = {"number", "theme", "sessions"}
 SESSION_KEYS = {"code", "title", "starts_at", "ends_at", "coordinators"}
-INVOLVEMENT_KEYS = {"forum", "session", "organisation", "role", "detail"}
+INVOLVEMENT_KEYS = {"forum", "session", "organisation", "role", "detail", "requested_by"}
 # An action's organisations besides its lead (ORGANISATION_SETS), each a list of acronyms
 # in the file: what one of them is called in an error message.
 ONE_OF = {"co_leads": "co-lead", "partners": "partner", "developed_by": "developer"}
@@ -91,7 +91,16 @@ MEETING_KEYS = {
 }
 SITTING_KEYS = {"starts_at", "ends_at"}
 QUOTE_KEYS = {"source", "passage"}
-TOP_LEVEL_KEYS = {"sources", "organisations", "forums", "meetings", "involvements", "actions"}
+STATEMENT_KEYS = {"kind", "forum", "round_table", "text", "source", "is_draft"}
+TOP_LEVEL_KEYS = {
+    "sources",
+    "organisations",
+    "forums",
+    "statements",
+    "meetings",
+    "involvements",
+    "actions",
+}
 
 # What the file may change on an action that already exists: what staff may edit, but
 # the dates they record (started, completed) stay theirs.
@@ -235,6 +244,7 @@ class Command(BaseCommand):
         self.count("Groups", "created" if created else "unchanged")
         self.load_organisations(record["organisations"])
         self.load_forums(record["forums"])
+        self.load_statements(record["statements"])
         self.load_meetings(record["meetings"])
         self.load_involvements(record["involvements"])
         self.load_actions(record["actions"])
@@ -411,6 +421,56 @@ class Command(BaseCommand):
         except (KeyError, TypeError):
             raise BadEntry(where, f"{forum} has no session {code!r}") from None
 
+    def load_statements(self, entries):
+        """What the sources say of the GFMD, the forums and their round tables: the file's
+        list, in its order, rewritten only when it differs."""
+        wanted = []
+        for index, entry in enumerate(entries):
+            where = f"statements[{index}]"
+            _fields(entry, where, STATEMENT_KEYS, {"kind", "text", "source"})
+            forum = None if entry.get("forum") is None else self.forum(entry["forum"], where)
+            round_table = None
+            if entry.get("round_table") is not None:
+                round_table = self.round_tables.get(
+                    (getattr(forum, "number", None), entry["round_table"])
+                )
+                if round_table is None:
+                    raise BadEntry(where, f"{forum} has no round table {entry['round_table']!r}")
+            if entry["source"] not in self.sources:
+                raise BadEntry(where, f"unknown source {entry['source']!r}")
+            statement = Statement(
+                kind=_choice(entry["kind"], Statement.Kind, where, "kind"),
+                forum=forum,
+                round_table=round_table,
+                text=entry["text"],
+                is_draft=entry.get("is_draft", False),
+                source=self.sources[entry["source"]],
+                position=index,
+            )
+            if forum is None and statement.kind != Statement.Kind.ORIGIN:
+                raise BadEntry(where, "only how the GFMD began is said of no forum")
+            try:
+                # The constraints are checked on saving: these rows replace those in place.
+                statement.clean_fields()
+                statement.clean()
+            except ValidationError as exc:
+                raise BadEntry(where, "; ".join(exc.messages)) from exc
+            wanted.append(statement)
+        fields = ("kind", "forum_id", "round_table_id", "text", "is_draft", "source_id", "position")
+
+        def key(statement):
+            return tuple(getattr(statement, name) for name in fields)
+
+        existing = [key(s) for s in Statement.objects.order_by("position", "pk")]
+        if existing == [key(s) for s in wanted]:
+            outcome = "unchanged"
+        else:
+            outcome = "updated" if existing else "created"
+            Statement.objects.all().delete()
+            Statement.objects.bulk_create(wanted)
+        for _statement in wanted:
+            self.count("Statements", outcome)
+
     def load_meetings(self, entries):
         self.meetings = {}
         for index, entry in enumerate(entries):
@@ -491,11 +551,14 @@ class Command(BaseCommand):
             if key in seen:
                 raise BadEntry(where, "this organisation already has this role here")
             seen.add(key)
-            _, outcome = self.upsert(
+            involvement, outcome = self.upsert(
                 Involvement,
                 where,
                 {"forum": forum, "session": session, "organisation": organisation, "role": role},
                 {"detail": entry.get("detail", "")},
+            )
+            outcome = self.set_organisations(
+                involvement.requested_by, entry, "requested_by", where, outcome, "requester"
             )
             self.count("Involvements", outcome)
 
