@@ -128,7 +128,7 @@ def test_the_forum_page_shows_the_round_tables_in_full(client, observer, record)
     assert "The sources give these themes as drafts:" in html
     assert "a three-pronged approach:" in html
     assert "Sub-themes" in html
-    assert "badge badge-draft\">draft</span>" in html
+    assert 'badge badge-draft">draft</span>' in html
     assert "Feedback on the draft themes" in html
     assert "From the preparatory meetings; the source does not say which." in html
     assert "Three-theme Format" in html
