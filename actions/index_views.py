@@ -9,7 +9,6 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from record.models import Statement
 from roundtables.models import Forum
 
 from .models import ActionTally
@@ -39,12 +38,4 @@ def forum_list(request):
         counted = progress_of.get(forum.pk)
         forum.average_progress = counted.average_progress if counted else None
         forum.unreported_progress = counted.progress["unreported"] if counted else 0
-    # How the GFMD began, in the sources' words (record.Statement, of no forum).
-    origin = list(
-        Statement.objects.filter(kind=Statement.Kind.ORIGIN, forum=None).select_related("source")
-    )
-    return render(
-        request,
-        "roundtables/forum_list.html",
-        {"nav": "forums", "forums": forums, "origin": origin},
-    )
+    return render(request, "roundtables/forum_list.html", {"nav": "forums", "forums": forums})

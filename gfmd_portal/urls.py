@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("spreadsheets.urls")),
     path("", include("savedviews.urls")),
     path("", include("roundtables.urls")),
+    path("", include("record.urls")),
     path("agencies/", include("agencies.urls")),
 ]

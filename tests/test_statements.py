@@ -134,12 +134,19 @@ def test_the_forum_page_shows_the_round_tables_in_full(client, observer, record)
     assert "Three-theme Format" in html
 
 
-def test_the_forums_page_says_how_the_gfmd_began(client, observer, record):
+def test_the_record_page_says_how_the_gfmd_began_and_lists_its_sources(client, observer, record):
     client.force_login(observer)
-    html = client.get(reverse("forum_list")).content.decode()
+    assert reverse("about_record") in client.get(reverse("forum_list")).content.decode()
+    html = client.get(reverse("about_record")).content.decode()
     assert "How the GFMD began" in html
     assert "Initiative of Belgium" in html
-    assert "slide presentation" in html  # its source
+    assert "5 documents" in html
+    assert "Involvement of participating agencies in the preparations" in html
+    assert "12 July 2007" in html
+
+
+def test_the_record_page_needs_a_login(client, record):
+    assert client.get(reverse("about_record")).status_code == 302
 
 
 def test_loading_twice_keeps_the_statements(record):

@@ -22,7 +22,7 @@ from django.utils import timezone
 from actions.models import FollowUpAction
 from actions.services import action_change_status, action_update
 from agencies.models import Organisation
-from roundtables.models import Session
+from roundtables.models import Forum, Meeting, Session
 from tests.browser.conftest import log_in
 from tests.conftest import missing_service
 from tests.factories import FocalPointFactory, UserFactory
@@ -77,6 +77,10 @@ def _pages(record):
         f"/actions/{action.pk}/edit/",
         "/actions/new/",
         f"/forums/{action.forum_id}/",
+        # GFMD II: its round tables in full, drafts, feedback, calendar.
+        f"/forums/{Forum.objects.get(number=2).pk}/",
+        f"/meetings/{Meeting.objects.get(slug='gfmd2-friends-of-the-forum-1').pk}/",
+        "/record/",
         f"/sessions/{session.pk}/",
         "/agencies/IOM/",
         "/matrix/",

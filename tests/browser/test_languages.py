@@ -61,6 +61,9 @@ SAME_IN = {
         "Dates",
         "Rapporteur",
         "Initiative",
+        "Format",
+        "Document",
+        "Documents",
     },
     "es": {
         "Total",
