@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from actions.models import FollowUpAction
-from roundtables.models import Forum, Meeting, RoundTable
+from roundtables.models import Forum, Involvement, Meeting, RoundTable
 
 
 class Source(models.Model):
@@ -56,12 +56,14 @@ class Source(models.Model):
 
 
 class Citation(models.Model):
-    """A passage of a source, word for word, behind an action or a meeting (one of them)."""
+    """A source behind an action, a meeting or an involvement (one of them), with the passage,
+    word for word, where the record quotes one."""
 
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="citations", verbose_name=_("source")
     )
-    passage = models.TextField(_("passage"))
+    # Empty: the document as a whole (an involvement read off the Annex 2 table).
+    passage = models.TextField(_("passage"), blank=True)
     action = models.ForeignKey(
         FollowUpAction,
         on_delete=models.CASCADE,
@@ -78,6 +80,14 @@ class Citation(models.Model):
         related_name="citations",
         verbose_name=_("meeting"),
     )
+    involvement = models.ForeignKey(
+        Involvement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+        verbose_name=_("involvement"),
+    )
     # The order the record gives its passages in.
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -87,8 +97,11 @@ class Citation(models.Model):
         verbose_name_plural = _("citations")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(action__isnull=False) & Q(meeting__isnull=True))
-                | (Q(action__isnull=True) & Q(meeting__isnull=False)),
+                condition=(
+                    Q(action__isnull=False, meeting__isnull=True, involvement__isnull=True)
+                    | Q(action__isnull=True, meeting__isnull=False, involvement__isnull=True)
+                    | Q(action__isnull=True, meeting__isnull=True, involvement__isnull=False)
+                ),
                 name="citation_cites_for_one_thing",
             ),
             models.UniqueConstraint(
@@ -100,6 +113,11 @@ class Citation(models.Model):
                 fields=["meeting", "position"],
                 condition=Q(meeting__isnull=False),
                 name="citation_unique_position_meeting",
+            ),
+            models.UniqueConstraint(
+                fields=["involvement", "position"],
+                condition=Q(involvement__isnull=False),
+                name="citation_unique_position_involvement",
             ),
         ]
 

@@ -312,3 +312,13 @@ def forum_statements(forum: Forum) -> dict:
             )
             of_round_table.setdefault(statement.kind, []).append(statement)
     return said
+
+
+def sources_of(involvements: Iterable[Involvement]) -> list[Any]:
+    """The documents the involvements cite (their citations read with their sources), once
+    each, in the order first cited."""
+    sources: dict[int, Any] = {}
+    for involvement in involvements:
+        for citation in involvement.citations.all():
+            sources.setdefault(citation.source_id, citation.source)
+    return list(sources.values())

@@ -79,7 +79,7 @@ def session_detail(request, pk):
     )
     involvements = list(
         session.involvements.select_related("organisation")
-        .prefetch_related("requested_by")
+        .prefetch_related("requested_by", "citations__source")
         .order_by("organisation__acronym", "role")
     )
     return render(
@@ -90,6 +90,7 @@ def session_detail(request, pk):
             "forum": session.round_table.forum,
             "coordinators": list(session.coordinators.all()),
             "involvements": involvements,
+            "involvement_sources": selectors.sources_of(involvements),
             "actions": list(session.actions.for_list()),
             "today": timezone.localdate(),
             "nav": "forums",

@@ -87,3 +87,18 @@ def test_the_session_page_says_who_asked(client, observer, record):
     html = client.get(reverse("session_detail", args=[session.pk])).content.decode()
     assert "Asked by" in html
     assert ">Luxembourg</a>, <a" in html
+
+
+def test_every_involvement_cites_its_document(record):
+    from record.models import Citation
+
+    assert not Involvement.objects.filter(citations=None).exists()
+    gfmd_two = Citation.objects.filter(involvement__forum__number=2).select_related("source")
+    assert {citation.source.key for citation in gfmd_two} == {"001_78a86e6517d06a0b.txt"}
+
+
+def test_the_session_page_names_the_document_its_involvements_come_from(client, observer, record):
+    client.force_login(observer)
+    session = Session.objects.get(round_table__forum__number=1, code="1.2")
+    html = client.get(reverse("session_detail", args=[session.pk])).content.decode()
+    assert "Involvement of participating agencies in the preparations" in html

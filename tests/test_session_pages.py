@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from record.models import Citation, Source
 from roundtables.models import Involvement
 from tests.factories import (
     FollowUpActionFactory,
@@ -22,7 +23,8 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 # Session and user for the signed-in request (the user read with whether they are
 # secretariat, which the navigation's Digest log link asks), then session (+ round table, forum),
 # coordinators, involvements (+ organisation), actions (+ lead, forum, ...), partners.
-SESSION_PAGE_QUERIES = 8  # who asked for each involvement: one more
+# Who asked for each involvement, and the documents they come from: three more.
+SESSION_PAGE_QUERIES = 10
 
 
 def make_session(**kwargs):
@@ -117,9 +119,12 @@ def test_query_count_does_not_grow_with_the_session(
     client, observer, django_assert_num_queries, size
 ):
     session = make_session()
+    source = Source.objects.create(key=f"seed-{size}.txt", title="An information note")
     for _ in range(size):
         session.coordinators.add(GovernmentFactory())
-        InvolvementFactory(session=session, organisation=OrganisationFactory())
+        involvement = InvolvementFactory(session=session, organisation=OrganisationFactory())
+        involvement.requested_by.add(GovernmentFactory())
+        Citation.objects.create(source=source, involvement=involvement)
         FollowUpActionFactory(
             forum=session.round_table.forum,
             round_table=session.round_table,

@@ -60,7 +60,7 @@ FORUM_KEYS = {
 }
 ROUND_TABLE_KEYS = {"number", "theme", "sessions"}
 SESSION_KEYS = {"code", "title", "starts_at", "ends_at", "coordinators"}
-INVOLVEMENT_KEYS = {"forum", "session", "organisation", "role", "detail", "requested_by"}
+INVOLVEMENT_KEYS = {"forum", "session", "organisation", "role", "detail", "requested_by", "quotes"}
 # An action's organisations besides its lead (ORGANISATION_SETS), each a list of acronyms
 # in the file: what one of them is called in an error message.
 ONE_OF = {"co_leads": "co-lead", "partners": "partner", "developed_by": "developer"}
@@ -273,17 +273,20 @@ class Command(BaseCommand):
             sources[entry["key"]] = source
         return sources
 
-    def quotes(self, entry, where):
-        """[(source, passage)] of an entry's "quotes", in the file's order."""
+    def quotes(self, entry, where, *, passage_required=True):
+        """[(source, passage)] of an entry's "quotes", in the file's order. An involvement
+        may cite a document without a passage (one read off a table)."""
         quotes = []
+        required = QUOTE_KEYS if passage_required else {"source"}
         for index, quote in enumerate(_list(entry, "quotes", where)):
             quote_where = f"{where} quotes[{index}]"
-            _fields(quote, quote_where, QUOTE_KEYS, QUOTE_KEYS)
+            _fields(quote, quote_where, QUOTE_KEYS, required)
             if quote["source"] not in self.sources:
                 raise BadEntry(quote_where, f"unknown source {quote['source']!r}")
-            if not isinstance(quote["passage"], str) or not quote["passage"].strip():
+            passage = quote.get("passage", "")
+            if not isinstance(passage, str) or (passage_required and not passage.strip()):
                 raise BadEntry(quote_where, "passage is empty")
-            quotes.append((self.sources[quote["source"]], quote["passage"]))
+            quotes.append((self.sources[quote["source"]], passage))
         return quotes
 
     def set_quotes(self, owner, quotes):
@@ -560,6 +563,9 @@ class Command(BaseCommand):
             outcome = self.set_organisations(
                 involvement.requested_by, entry, "requested_by", where, outcome, "requester"
             )
+            quotes = self.quotes(entry, where, passage_required=False)
+            if self.set_quotes(involvement, quotes) and outcome == "unchanged":
+                outcome = "updated"
             self.count("Involvements", outcome)
 
     def load_actions(self, entries):
