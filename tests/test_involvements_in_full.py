@@ -5,15 +5,15 @@ request, IOM's Marketplace work, OSCE in the session 1.2 handbook, MRF Brussels 
 session 1.4, and IOM's support to the GFMD II host (seed 001)."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from roundtables.models import Involvement, Session
+from tests.seeds import load_record
 
 
 @pytest.fixture
 def record(db):
-    call_command("load_gfmd", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    load_record()
 
 
 def involvement(forum, session, acronym, role):

@@ -5,42 +5,32 @@ sources on an action's page).
 """
 
 import datetime
-import re
 import zoneinfo
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from actions.models import FollowUpAction
 from record.models import Citation, Source
 from roundtables.models import Meeting
+from tests.seeds import load_record, seed_text, seed_words
 
-SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 GENEVA = zoneinfo.ZoneInfo("Europe/Zurich")
 
 
 @pytest.fixture
 def record(db):
-    call_command("load_gfmd", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def words(text):
-    """Text as the test compares it: the seeds' line breaks and the Markdown italics of one
-    title do not count."""
-    return re.sub(r"\s+", " ", text.replace("*", "")).strip()
+    load_record()
 
 
 def test_every_quoted_passage_is_in_its_source_word_for_word(record):
-    seeds = {source.key: words((SEEDS / source.key).read_text()) for source in Source.objects.all()}
+    seeds = {source.key: seed_text(source.key) for source in Source.objects.all()}
     citations = list(Citation.objects.select_related("source"))
     assert len(citations) >= 30
     for citation in citations:
-        assert words(citation.passage) in seeds[citation.source.key], citation.passage
+        assert seed_words(citation.passage) in seeds[citation.source.key], citation.passage
 
 
 def test_every_action_of_the_record_and_every_meeting_cite_a_passage(record):

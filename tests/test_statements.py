@@ -4,27 +4,17 @@ drafts, and the feedback on the draft themes; each found word for word in its se
 the forum pages with its source.
 """
 
-import re
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 
 from record.models import Statement
 from roundtables.models import Forum
-
-SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+from tests.seeds import load_record, seed_text, seed_words
 
 
 @pytest.fixture
 def record(db):
-    call_command("load_gfmd", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def words(text):
-    return re.sub(r"\s+", " ", text.replace("*", "")).strip()
+    load_record()
 
 
 def said(kind, forum=None, round_table=None):
@@ -36,8 +26,8 @@ def said(kind, forum=None, round_table=None):
 
 def test_every_statement_is_in_its_source_word_for_word(record):
     for statement in Statement.objects.select_related("source"):
-        seed = words((SEEDS / statement.source.key).read_text())
-        assert words(statement.text) in seed, statement.text
+        seed = seed_text(statement.source.key)
+        assert seed_words(statement.text) in seed, statement.text
 
 
 def test_how_the_gfmd_began(record):
@@ -151,5 +141,5 @@ def test_the_record_page_needs_a_login(client, record):
 
 def test_loading_twice_keeps_the_statements(record):
     before = list(Statement.objects.values_list("pk", "text"))
-    call_command("load_gfmd", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    load_record()
     assert list(Statement.objects.values_list("pk", "text")) == before

@@ -117,6 +117,10 @@ def test_the_edit_form_changes_the_co_leads_and_only_them(
         "A co-lead cannot be a partner too: IOM."
     )
     assert _snapshot(dated_action) == before
+    # What was ticked stays ticked.
+    co_leads = page.get_by_role("group", name="Co-leads")
+    expect(co_leads.get_by_label("IOM — International Organization for Migration")).to_be_checked()
+    expect(co_leads.get_by_label("Spain")).to_be_checked()
 
     page.get_by_role("group", name="Partners").get_by_label(
         "IOM — International Organization for Migration"

@@ -289,9 +289,10 @@ class Command(BaseCommand):
             quotes.append((self.sources[quote["source"]], passage))
         return quotes
 
-    def set_quotes(self, owner, quotes):
-        """Make the citations of an action or a meeting exactly `quotes`, in order; rewrite
-        them only when they differ. Returns whether anything changed."""
+    def set_quotes(self, owner_field, owner, quotes):
+        """Make the citations of `owner` (an action, meeting or involvement: Citation's field
+        `owner_field`) exactly `quotes`, in order; rewrite them only when they differ.
+        Returns whether anything changed."""
         current = [(c.source_id, c.passage) for c in owner.citations.order_by("position")]
         if current == [(source.pk, passage) for source, passage in quotes]:
             return False
@@ -301,7 +302,7 @@ class Command(BaseCommand):
                 source=source,
                 passage=passage,
                 position=position,
-                **{owner._meta.model_name.replace("followupaction", "action"): owner},
+                **{owner_field: owner},
             )
             for position, (source, passage) in enumerate(quotes)
         )
@@ -525,7 +526,8 @@ class Command(BaseCommand):
                         raise BadEntry(where, "; ".join(exc.messages)) from exc
                     sitting.save()
                 outcome = "updated" if outcome == "unchanged" else outcome
-            if self.set_quotes(meeting, self.quotes(entry, where)) and outcome == "unchanged":
+            quotes = self.quotes(entry, where)
+            if self.set_quotes("meeting", meeting, quotes) and outcome == "unchanged":
                 outcome = "updated"
             self.count("Meetings", outcome)
             self.meetings[slug] = meeting
@@ -564,7 +566,7 @@ class Command(BaseCommand):
                 involvement.requested_by, entry, "requested_by", where, outcome, "requester"
             )
             quotes = self.quotes(entry, where, passage_required=False)
-            if self.set_quotes(involvement, quotes) and outcome == "unchanged":
+            if self.set_quotes("involvement", involvement, quotes) and outcome == "unchanged":
                 outcome = "updated"
             self.count("Involvements", outcome)
 
@@ -609,7 +611,7 @@ class Command(BaseCommand):
             except ValidationError as exc:
                 raise BadEntry(where, "; ".join(exc.messages)) from exc
             # The passages are the record's, not part of the action staff edit: no version.
-            if self.set_quotes(existing, quotes) and outcome == "unchanged":
+            if self.set_quotes("action", existing, quotes) and outcome == "unchanged":
                 outcome = "updated"
             self.count("Actions", outcome)
 
