@@ -211,3 +211,14 @@ def test_the_action_page_shows_its_venue_and_its_sources(client, observer, recor
     assert "What the sources say" in html
     assert "to the Seventh Coordination Meeting</cite>" in html
     assert "not dated" in html
+
+
+def test_the_seed_copies_are_the_documents_the_record_was_built_from():
+    import hashlib
+
+    from tests.seeds import SEED_SHA256, SEEDS
+
+    found = {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in SEEDS.glob("*.txt")
+    }
+    assert found == SEED_SHA256
